@@ -1,0 +1,52 @@
+"""MkDocs hook: publish lookup-index.json, the small index the in-browser decoder reads.
+
+The decoder (docs/javascripts/decode.js) holds no data of its own; everything it says about a code
+comes from this file, which is made from data/codes.yaml on every build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+import pages
+from generate_pages import catalog_for
+from smtp_codes import Catalog
+
+INDEX_PATH = "lookup-index.json"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(\"])")
+
+
+def first_sentence(markdown: str) -> str:
+    """The verdict or key action a guidance field opens with (the content guide asks for one)."""
+    return SENTENCE_END.split(pages.plain(markdown), maxsplit=1)[0]
+
+
+def build_index(catalog: Catalog) -> dict:
+    def guidance(g):
+        return {"meaning": pages.plain(g.meaning), "retry": first_sentence(g.retry), "action": first_sentence(g.sender)}
+
+    return {
+        "first_digits": {str(d.digit): {"name": d.name, "severity": d.severity, "label": d.label,
+                                        "meaning": pages.plain(d.meaning)} for d in catalog.first_digits.values()},
+        "second_digits": {str(d.digit): {"name": d.name, "meaning": pages.plain(d.meaning)}
+                          for d in catalog.second_digits.values()},
+        "classes": {str(c.number): {"name": c.title, "severity": catalog.first_digits[c.number].severity,
+                                    "label": catalog.first_digits[c.number].label, "meaning": pages.plain(c.meaning)}
+                    for c in catalog.classes.values()},
+        "subjects": {str(s.number): {"name": s.title, "meaning": pages.plain(s.meaning)} for s in catalog.subjects.values()},
+        "basic": {c.code: {**({"text": c.text} if c.text else {}), **guidance(c.guidance), "url": f"{c.code}/"}
+                  for c in catalog.basic.values()},
+        "enhanced": {e.code[2:]: {"title": e.title, **guidance(e.guidance), "classes": list(e.classes),
+                                  "urls": {str(cls): f"{e.variant(cls)}/" for cls in e.classes}}
+                     for e in catalog.enhanced.values()},
+    }
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    index = json.dumps(build_index(catalog_for(config)), ensure_ascii=False, separators=(",", ":"))
+    files.append(File.generated(config, INDEX_PATH, content=index))
+    return files

@@ -1,0 +1,138 @@
+"""Turn the catalog into Markdown pages: pure functions, no MkDocs import.
+
+`generated_pages(catalog)` returns {source path: Markdown} for every page made from the data: one per
+basic code (`550.md`, served at /550/), one per class an enhanced code is used with (`4.2.2.md` and
+`5.2.2.md`), and the two code indexes. `render_table(name, catalog)` gives the generated tables that
+hand-written pages place with a `<!-- smtp:NAME -->` marker. The layouts are Jinja templates beside
+this module.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+
+from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode
+
+TEMPLATES = Path(__file__).parent / "templates"
+MARKER = re.compile(r"<!-- smtp:([a-z_]+) -->")
+
+
+def plain(markdown: str) -> str:
+    """Markdown inline text as plain text, for front matter and title attributes."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return " ".join(re.sub(r"[`*_]", "", text).split())
+
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_env.filters["plain"] = plain
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------
+
+
+def generated_pages(catalog: Catalog) -> dict[str, str]:
+    pages = {f"{code.code}.md": basic_page(code, catalog) for code in catalog.basic.values()}
+    for entry in catalog.enhanced.values():
+        for cls in entry.classes:
+            pages[f"{entry.variant(cls)}.md"] = enhanced_page(entry, cls, catalog)
+    pages["basic.md"] = _env.get_template("basic_index.md.j2").render(groups=_basic_groups(catalog))
+    pages["enhanced.md"] = _env.get_template("enhanced_index.md.j2").render(
+        groups=_enhanced_groups(catalog), classes=catalog.classes.values())
+    return pages
+
+
+def basic_page(code: BasicCode, catalog: Catalog) -> str:
+    codes = list(catalog.basic)
+    at = codes.index(code.code)
+    enhanced = [(f"{catalog.enhanced_page(e.code, code.first)}.md", catalog.enhanced_page(e.code, code.first), e.title)
+                for e in catalog.enhanced_for_basic(code.code)]
+    return _env.get_template("basic_code.md.j2").render(
+        code=code,
+        title=f"{code.code} {heading(code, catalog)}",
+        heading=heading(code, catalog),
+        first=catalog.first_digits[code.first],
+        second=catalog.second_digits[code.second],
+        commands=COMMANDS,
+        enhanced=enhanced,
+        related=[_basic_link(catalog.basic[other], catalog) for other in code.related],
+        prev=_neighbour(codes, at - 1),
+        next=_neighbour(codes, at + 1),
+    )
+
+
+def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
+    variants = [v for e in catalog.enhanced.values() for v in e.variants]
+    at = variants.index(entry.variant(cls))
+    association_note = entry.associated if re.sub(r"[\d,\s]", "", entry.associated) else None
+    return _env.get_template("enhanced_code.md.j2").render(
+        entry=entry,
+        variant=entry.variant(cls),
+        cls=catalog.classes[cls],
+        severity=catalog.first_digits[cls],
+        subject=catalog.subjects[entry.subject],
+        others=[(f"{v}.md", v) for v in entry.variants if v != entry.variant(cls)],
+        basic=[_basic_link(catalog.basic[b], catalog) for b in entry.basic_codes],
+        association_note=association_note if entry.basic_codes else None,
+        related=[(f"{catalog.enhanced_page(o, cls)}.md", catalog.enhanced_page(o, cls), catalog.enhanced[o].title)
+                 for o in entry.related],
+        prev=_neighbour(variants, at - 1),
+        next=_neighbour(variants, at + 1),
+    )
+
+
+def heading(code: BasicCode, catalog: Catalog) -> str:
+    """The words after the number in a basic code's title: its reply text, or what it is used with."""
+    if code.text:
+        return code.text
+    if code.extensions and code.extensions[0].text:
+        return code.extensions[0].text
+    used_with = catalog.enhanced_for_basic(code.code)
+    if code.registry_only and used_with:
+        return f"(registry only, with {used_with[0].code} {used_with[0].title})"
+    return plain(code.guidance.meaning).rstrip(".")
+
+
+def render_table(name: str, catalog: Catalog) -> str:
+    tables = _env.get_template("tables.md.j2").module
+    if not hasattr(tables, name):
+        raise KeyError(name)
+    return str(getattr(tables, name)(catalog))
+
+
+def fill_markers(markdown: str, catalog: Catalog) -> str:
+    """Replace each `<!-- smtp:NAME -->` in a hand-written page with the generated table NAME."""
+    return MARKER.sub(lambda match: render_table(match[1], catalog), markdown)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _basic_link(code: BasicCode, catalog: Catalog) -> tuple[str, str, str]:
+    return (f"{code.code}.md", code.code, heading(code, catalog))
+
+
+def _neighbour(codes: list[str], at: int) -> tuple[str, str] | None:
+    return (f"{codes[at]}.md", codes[at]) if 0 <= at < len(codes) else None
+
+
+def _basic_groups(catalog: Catalog):
+    return [(digit, [c for c in catalog.basic.values() if c.first == number])
+            for number, digit in catalog.first_digits.items()]
+
+
+def _enhanced_groups(catalog: Catalog):
+    return [(subject, [e for e in catalog.enhanced.values() if e.subject == number])
+            for number, subject in catalog.subjects.items()]

@@ -1,0 +1,131 @@
+"""Each kind of bad data stops loading with one clear message naming the file, the line and the code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_site
+from smtp_codes import DataError, load
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    starts = [m.start() for m in re.finditer(re.escape(needle), text)]
+    return text.count("\n", 0, starts[nth - 1]) + 1
+
+
+def replace_once(old: str, new: str):
+    def mutate(text: str) -> str:
+        assert text.count(old) == 1, f"fixture must contain {old!r} exactly once"
+        return text.replace(old, new)
+    return mutate
+
+
+CODE_550 = '  - code: "550"'
+CODE_451 = '  - code: "451"'
+CODE_X11 = "  - code: X.1.1"
+
+# (id, mutation, expected words, code named, (needle whose line is reported, nth occurrence))
+CASES = [
+    ("syntax-error", replace_once("title: Bad destination mailbox address", "title: [unclosed"),
+     "YAML syntax error", None, ("associated:", 1)),
+    ("tab-indentation", replace_once("    detail: A detail.\n    causes: [A typo.]", "    detail: A detail.\n\tcauses: [A typo.]"),
+     "YAML syntax error", None, ("\tcauses", 1)),
+    ("duplicate-key", replace_once("    meaning: The mailbox cannot be used.\n", "    meaning: The mailbox cannot be used.\n    meaning: Again.\n"),
+     "duplicate key 'meaning'", "550", ("meaning: Again.", 1)),
+    ("duplicate-code", replace_once(CODE_451, CODE_550),
+     "duplicate basic code; first defined on line", "550", (CODE_550, 2)),
+    ("unknown-field", replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: A detail.\n    colour: red\n    causes: [No such user.]"),
+     "unknown field 'colour'", "550", (CODE_550, 1)),
+    ("missing-field", replace_once("    admin: Check the user.\n", ""),
+     "missing field 'admin'", "550", (CODE_550, 1)),
+    ("keys-out-of-order", replace_once("    meaning: A local error.\n    detail: A detail.\n", "    detail: A detail.\n    meaning: A local error.\n"),
+     "field 'detail' is out of order", "451", (CODE_451, 1)),
+    ("wrong-type", replace_once("causes: [No such user.]", "causes: No such user."),
+     "field 'causes' must be a list of texts", "550", (CODE_550, 1)),
+    ("wrong-type-classes", replace_once("classes: [4, 5]", 'classes: ["4", "5"]'),
+     "field 'classes' must be a list of integers", "X.1.1", (CODE_X11, 1)),
+    ("empty-text", replace_once('text: "Requested action not taken: mailbox unavailable"', 'text: ""'),
+     "field 'text' is empty or a placeholder", "550", (CODE_550, 1)),
+    ("placeholder", replace_once("meaning: A local error.", "meaning: TODO"),
+     "field 'meaning' is empty or a placeholder", "451", (CODE_451, 1)),
+    ("basic-first-digit", replace_once(CODE_451, '  - code: "651"'),
+     "first 2-5, second 0-5", "651", ('  - code: "651"', 1)),
+    ("basic-second-digit", replace_once(CODE_451, '  - code: "461"'),
+     "first 2-5, second 0-5", "461", ('  - code: "461"', 1)),
+    ("basic-not-three-digits", replace_once(CODE_451, '  - code: "4510"'),
+     "three digits", "4510", ('  - code: "4510"', 1)),
+    ("enhanced-leading-zero", replace_once(CODE_X11, "  - code: X.01.1"),
+     "no leading zeros", "X.01.1", ("  - code: X.01.1", 1)),
+    ("enhanced-class-3", replace_once("classes: [4, 5]", "classes: [3, 5]"),
+     "classes must be a sorted list drawn from 2, 4 and 5", "X.1.1", (CODE_X11, 1)),
+    ("class-disagrees-with-basic-code", replace_once("classes: [4, 5]", "classes: [5]"),
+     "associated basic code 451 has class 4, which is not in classes [5]", "X.1.1", (CODE_X11, 1)),
+    ("dangling-related-code", replace_once('related: ["451"]', 'related: ["421"]'),
+     "related code '421' is not another basic code", "550", (CODE_550, 1)),
+    ("dangling-associated-code", replace_once('associated: "451, 550"', 'associated: "451, 552"'),
+     "associated basic code '552' is not in basic_codes", "X.1.1", (CODE_X11, 1)),
+    ("unknown-command", replace_once("commands: [RCPT]", "commands: [RCTP]"),
+     "unknown command 'RCTP'", "550", (CODE_550, 1)),
+    ("bad-source", replace_once("source: RFC 5321 §4.2.3\n    commands: [RCPT]", "source: the internet\n    commands: [RCPT]"),
+     "source 'the internet' is not", "550", (CODE_550, 1)),
+    ("unknown-subject", replace_once(CODE_X11, "  - code: X.9.1"),
+     "subject 9 is not one of the enhanced_subjects", "X.9.1", ("  - code: X.9.1", 1)),
+]
+
+
+@pytest.mark.parametrize("mutate, words, code, where", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_bad_data_is_rejected_with_file_line_and_code(tmp_path, mutate, words, code, where):
+    text = mutate(MINIMAL.read_text())
+    path = tmp_path / "codes.yaml"
+    path.write_text(text)
+    with pytest.raises(DataError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:{line_of(text, *where)}:"), message
+    assert words in message
+    if code:
+        assert f"code {code}:" in message
+    assert "\n" not in message
+
+
+def test_minimal_fixture_is_valid():
+    catalog = load(MINIMAL)
+    assert list(catalog.basic) == ["550", "451"]
+    assert catalog.enhanced["X.1.1"].basic_codes == ("451", "550")
+
+
+def test_non_utf8_bytes_are_rejected(tmp_path):
+    path = tmp_path / "codes.yaml"
+    text = MINIMAL.read_text()
+    path.write_bytes(text.encode().replace(b"A local error.", b"A local \xff error."))
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local error.')}: not valid UTF-8 \(byte 0xff\)"):
+        load(path)
+
+
+@pytest.mark.parametrize("content", ["", "- just\n- a list\n"], ids=["empty-file", "not-a-mapping"])
+def test_file_that_is_not_a_mapping_is_rejected(tmp_path, content):
+    path = tmp_path / "codes.yaml"
+    path.write_text(content)
+    with pytest.raises(DataError, match="the file must be a mapping"):
+        load(path)
+
+
+def test_build_stops_with_one_line_and_no_traceback(tmp_path):
+    project = tmp_path / "project"
+    for part in ("docs", "hooks", "overrides", "data"):
+        shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    data = project / "data" / "codes.yaml"
+    data.write_text(data.read_text().replace('  - code: "421"', '  - code: "621"', 1))
+
+    result = build_site(project, tmp_path / "site")
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert re.search(r"Bad data: .*codes\.yaml:\d+: code 621: a basic code is three digits", result.stderr), result.stderr

@@ -1,0 +1,175 @@
+"""The real data against the digit rules, the IANA registry and the RFCs' table of basic codes.
+
+The expectations come from the standards (RFC 5321 §4.2, RFC 3463 §2, RFC 2034 §4) and from the
+reference files in tests/reference/, not from the loader, so a wrong loader cannot pass them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+
+import pytest
+
+from conftest import REFERENCE, ROOT
+from smtp_codes import load
+
+DATA = load(ROOT / "data" / "codes.yaml")
+BASIC = list(DATA.basic.values())
+ENHANCED = list(DATA.enhanced.values())
+
+# RFC 5321 §4.2.1, typed here from the RFC rather than read from the data under test.
+RFC5321_SEVERITY = {2: "positive", 3: "intermediate", 4: "transient", 5: "permanent"}
+RFC5321_CATEGORY = {0: "Syntax", 1: "Information", 2: "Connections", 3: "Unspecified", 4: "Unspecified", 5: "Mail system"}
+RFC3463_SUBJECTS = {0: "Other or Undefined Status", 1: "Addressing Status", 2: "Mailbox Status",
+                    3: "Mail System Status", 4: "Network and Routing Status", 5: "Mail Delivery Protocol Status",
+                    6: "Message Content or Media Status", 7: "Security or Policy Status"}
+
+# The codes of the old "Understanding SMTP error codes" article this project grew from.
+ARTICLE_CODES = {"211", "214", "220", "221", "250", "251", "354", "421", "450", "451", "452",
+                 "500", "501", "502", "503", "504", "550", "551", "552", "553", "554"}
+
+
+def basic_reference() -> dict[str, list[dict]]:
+    rows = defaultdict(list)
+    with open(REFERENCE / "basic-reply-codes.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["code"]].append(row)
+    return rows
+
+
+def registry(kind: str) -> dict[str, dict]:
+    with open(REFERENCE / "iana-smtp-enhanced-status-codes.csv", newline="") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle) if row["kind"] == kind}
+
+
+# --- digit rules -----------------------------------------------------------------------------------
+
+
+def test_first_and_second_digit_tables_match_rfc5321():
+    assert {d: digit.severity for d, digit in DATA.first_digits.items()} == RFC5321_SEVERITY
+    assert {d: digit.name for d, digit in DATA.second_digits.items()} == RFC5321_CATEGORY
+
+
+@pytest.mark.parametrize("code", BASIC, ids=lambda c: c.code)
+def test_basic_code_follows_the_digit_rules(code):
+    assert re.fullmatch(r"[2-5][0-5][0-9]", code.code), "RFC 5321 §4.2 Reply-code ABNF"
+    assert DATA.first_digits[code.first].severity == RFC5321_SEVERITY[int(code.code[0])]
+    assert DATA.second_digits[code.second].name == RFC5321_CATEGORY[int(code.code[1])]
+    for enhanced in DATA.enhanced_for_basic(code.code):
+        assert int(code.code[0]) in enhanced.classes, "RFC 2034 §4: class matches the first digit"
+    if code.code.startswith("3"):
+        assert not DATA.enhanced_for_basic(code.code), "RFC 2034 §4: no enhanced code on 3yz replies"
+
+
+def test_enhanced_classes_and_subjects_match_rfc3463():
+    assert list(DATA.classes) == [2, 4, 5]
+    assert {n: s.title for n, s in DATA.subjects.items()} == RFC3463_SUBJECTS
+
+
+@pytest.mark.parametrize("entry", ENHANCED, ids=lambda e: e.code)
+def test_enhanced_code_follows_the_syntax_rules(entry):
+    subject, detail = entry.code.split(".")[1:]
+    assert entry.code.startswith("X.")
+    assert re.fullmatch(r"0|[1-9]\d{0,2}", subject) and re.fullmatch(r"0|[1-9]\d{0,2}", detail), "RFC 3463 §2"
+    assert int(subject) in RFC3463_SUBJECTS
+    assert set(entry.classes) <= {2, 4, 5} and entry.classes
+    for variant in entry.variants:
+        assert re.fullmatch(r"[245]\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})", variant)
+    for basic in entry.basic_codes:
+        assert int(basic[0]) in entry.classes, f"{basic} is associated but class {basic[0]} is missing"
+
+
+# --- against the IANA registry ---------------------------------------------------------------------
+
+REGISTRY = registry("detail")
+
+
+def test_every_registry_code_and_no_other():
+    assert [e.code for e in ENHANCED] == list(REGISTRY)
+    assert len(ENHANCED) == 81
+
+
+@pytest.mark.parametrize("entry", ENHANCED, ids=lambda e: e.code)
+def test_enhanced_code_matches_the_registry(entry):
+    row = REGISTRY[entry.code]
+    if row["sample_text"]:
+        assert entry.title == row["sample_text"]
+    else:
+        assert "X.6.8" in row["description"] and "X.6.8" in entry.title  # X.6.10: deprecated duplicate
+    if entry.code == "X.7.28":
+        # The 2017 registry export put the description in the association column (see reference notes).
+        assert entry.associated == "Not given"
+    else:
+        assert entry.associated == (row["associated_basic_status_codes"] or "Not given")
+    registry_refs = re.findall(r"RFC\d+|draft-[a-z-]+", row["reference"])
+    assert [s.document.replace(" ", "") for s in entry.sources] == registry_refs
+
+
+def test_registry_classes_and_subjects():
+    assert [f"{n}.XXX.YYY" for n in DATA.classes] == list(registry("class"))
+    assert {f"X.{n}.YYY": s.title for n, s in DATA.subjects.items()} == {
+        code: row["sample_text"] for code, row in registry("subject").items()}
+    assert {n: c.title for n, c in DATA.classes.items()} == {
+        int(code[0]): row["sample_text"] for code, row in registry("class").items()}
+
+
+# --- against the RFC table of basic codes ----------------------------------------------------------
+
+BASIC_REFERENCE = basic_reference()
+
+
+def test_every_basic_code_and_no_other():
+    assert sorted(DATA.basic) == sorted(BASIC_REFERENCE)
+    assert len(BASIC) == 44
+
+
+def test_codes_of_the_old_article_are_all_present_with_full_text():
+    assert ARTICLE_CODES <= set(DATA.basic)
+    assert DATA.basic["354"].text == "Start mail input; end with <CRLF>.<CRLF>"
+    assert DATA.basic["251"].text == "User not local; will forward to <forward-path>"
+    assert DATA.basic["551"].text == "User not local; please try <forward-path>"
+
+
+@pytest.mark.parametrize("code", BASIC, ids=lambda c: c.code)
+def test_basic_code_matches_the_rfc_table(code):
+    rows = BASIC_REFERENCE[code.code]
+    main, others = rows[0], rows[1:]
+    assert (code.text or "") == main["rfc_text"]
+    assert str(code.source).startswith(main["defined_in"].split(" section")[0])
+    assert code.extension == (main["extension"] or None)
+    assert code.registry_only == (not main["commands"])
+    assert [(x.name, x.text or "") for x in code.extensions] == [(r["extension"], r["rfc_text"]) for r in others]
+    expected_commands = {c.strip() for c in main["commands"].split(";") if c.strip()}
+    assert len(code.commands) >= (1 if expected_commands else 0)
+    for name in ("MAIL", "RCPT", "VRFY", "EXPN", "HELP", "QUIT", "EHLO", "STARTTLS", "AUTH", "ETRN", "ATRN"):
+        assert (name in code.commands) == (name in expected_commands), name
+    assert ("end-of-data" in code.commands) == ("DATA (end of data)" in expected_commands)
+    assert ("connection" in code.commands) == ("(connection opening)" in expected_commands)
+
+
+@pytest.mark.parametrize("code", [c for c in BASIC if c.registry_only], ids=lambda c: c.code)
+def test_registry_only_codes_are_associated_with_an_enhanced_code(code):
+    assert code.code in {"422", "430", "523", "524", "525", "533"}
+    assert DATA.enhanced_for_basic(code.code)
+
+
+def test_associations_are_symmetric_in_the_catalog():
+    for entry in ENHANCED:
+        for basic in entry.basic_codes:
+            assert entry in DATA.enhanced_for_basic(basic)
+
+
+# --- content ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("record", BASIC + ENHANCED, ids=lambda r: r.code)
+def test_every_code_has_complete_guidance(record):
+    g = record.guidance
+    assert len(g.meaning) <= 240 and g.meaning.endswith("."), "one plain sentence"
+    assert len(g.detail) >= 80
+    assert 1 <= len(g.causes) <= 6
+    for field in (g.retry, g.sender, g.admin):
+        assert len(field) >= 20
+    assert not re.search(r"\b(TODO|TBD|FIXME)\b|lorem|Dev text", repr(g), re.IGNORECASE)
