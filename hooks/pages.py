@@ -60,6 +60,7 @@ def basic_page(code: BasicCode, catalog: Catalog) -> str:
     return _env.get_template("basic_code.md.j2").render(
         code=code,
         title=f"{code.code} {heading(code, catalog)}",
+        search_boost=search_boost(code.code),
         heading=heading(code, catalog),
         first=catalog.first_digits[code.first],
         second=catalog.second_digits[code.second],
@@ -78,6 +79,7 @@ def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
     return _env.get_template("enhanced_code.md.j2").render(
         entry=entry,
         variant=entry.variant(cls),
+        search_boost=search_boost(entry.variant(cls)),
         cls=catalog.classes[cls],
         severity=catalog.first_digits[cls],
         subject=catalog.subjects[entry.subject],
@@ -89,6 +91,13 @@ def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
         prev=_neighbour(variants, at - 1),
         next=_neighbour(variants, at + 1),
     )
+
+
+def search_boost(code: str) -> int:
+    """Search weight of a code's page. Material matches every query term as a prefix, so "5.1.1" also
+    finds 5.1.10, whose rarer term scores higher; weighting shorter codes more puts the exact page
+    first. Basic codes never prefix one another."""
+    return 4 if "." not in code else 2 ** max(0, 7 - len(code))
 
 
 def heading(code: BasicCode, catalog: Catalog) -> str:

@@ -42,6 +42,7 @@
  * @property {string} code            "550"
  * @property {boolean} registered     true when the index has a page for this code
  * @property {string|null} severity   from the first digit
+ * @property {string|null} label      the index's label for that severity, e.g. "Permanent failure"
  * @property {string|null} text       the RFC reply text, when there is one
  * @property {string} meaning         the entry's meaning, or an explanation built from the digits
  * @property {string|null} retry      one-sentence retry verdict (registered codes only)
@@ -60,6 +61,7 @@
  * @property {boolean|null} classListed  false when the registry entry is not used with this class
  *     (the URL then points at the nearest class's page); null for the X form / unregistered codes
  * @property {string|null} severity   from the class
+ * @property {string|null} label      the index's label for that severity, e.g. "Temporary failure"
  * @property {string|null} title      registry title (or vendor title)
  * @property {string} meaning         entry meaning, vendor meaning, or class+subject explanation
  * @property {string|null} retry
@@ -264,7 +266,6 @@ function makeCandidate(line, b, e, index) {
     basic: b ? b.code : null,
     enhanced: e ? e.code : null,
     line: line.index,
-    pos: b ? b.start : e.start,
     header: line.header,
     lead: Boolean((b && b.lead) || (!b && e && e.lead)),
     registeredBasic: b ? Boolean(index.basic && index.basic[b.code]) : false,
@@ -299,8 +300,7 @@ function score(c, firstNegativeLine) {
   if (c.basic && c.enhanced) s = 30;                 // "550 5.1.1": a full reply
   else if (c.basic && c.lead) s = 30;                // "550 User unknown" at a reply position
   else if (c.enhanced && c.lead) s = 20;             // "Status: 5.1.1", "(#5.1.1)"
-  else if (c.enhanced) s = 10;                       // enhanced code mid-sentence
-  else s = 10;                                       // a registered code mid-sentence
+  else s = 10;                                       // mid-sentence: "... code 550 ...", "...: 5.7.1"
   if (c.header === "diagnostic-code") s += 3;        // the DSN's own copy of the remote reply
   if (c.header === "status") s += 1;
   if (isGenericStatus(c)) s -= 5;                    // X.0.0 says only the class: prefer detail
@@ -428,7 +428,8 @@ function describeBasic(code, index, notes) {
   const entry = (index.basic && index.basic[code]) || null;
   const first = digitInfo(index.first_digits, code[0]);
   const second = digitInfo(index.second_digits, code[1]);
-  const severity = (index.first_digits && index.first_digits[code[0]] && index.first_digits[code[0]].severity) || null;
+  const firstEntry = (index.first_digits && index.first_digits[code[0]]) || null;
+  const severity = firstEntry ? firstEntry.severity ?? null : null;
   const explanation =
     `${code[0]}xx: ${first.name ?? "undefined first digit"}${first.meaning ? ": " + first.meaning : "."} ` +
     (second.name
@@ -442,6 +443,7 @@ function describeBasic(code, index, notes) {
     code,
     registered: Boolean(entry),
     severity,
+    label: firstEntry ? firstEntry.label ?? null : null,
     text: entry ? entry.text ?? null : null,
     meaning: entry && entry.meaning ? entry.meaning : explanation,
     retry: entry ? entry.retry ?? null : null,
@@ -469,7 +471,8 @@ function describeEnhanced(code, index, notes) {
     ? { name: index.classes[cls].name, meaning: index.classes[cls].meaning } : null;
   const subjectInfo = index.subjects && index.subjects[subject]
     ? { name: index.subjects[subject].name, meaning: index.subjects[subject].meaning } : null;
-  const severity = cls && index.classes && index.classes[cls] ? index.classes[cls].severity ?? null : null;
+  const classEntry = (cls && index.classes && index.classes[cls]) || null;
+  const severity = classEntry ? classEntry.severity ?? null : null;
   const explanation = [
     cls ? `${cls}.x.x: ${classInfo ? classInfo.name + (classInfo.meaning ? ": " + classInfo.meaning : "") : "unknown class"}`
       : "X.x.x: the class is left open (2, 4 or 5).",
@@ -511,6 +514,7 @@ function describeEnhanced(code, index, notes) {
     registered: Boolean(entry),
     classListed,
     severity,
+    label: classEntry ? classEntry.label ?? null : null,
     title: entry ? entry.title ?? null : vendor ? vendor.title : null,
     meaning: entry && entry.meaning ? entry.meaning : vendor && vendor.meaning ? vendor.meaning : explanation,
     retry: entry ? entry.retry ?? null : null,
@@ -563,6 +567,8 @@ export function decode(text, index) {
   let scanned = input;
   if (input.length > MAX_SCAN_CHARS) {
     scanned = input.slice(0, MAX_SCAN_CHARS);
+    const lastNewline = scanned.lastIndexOf("\n");
+    if (lastNewline > MAX_SCAN_CHARS / 2) scanned = scanned.slice(0, lastNewline); // no half line
     notes.push({ kind: "truncated", text: `The text is long: only the first ${Math.round(MAX_SCAN_CHARS / 1024)} KB were scanned.` });
   }
 
@@ -594,7 +600,7 @@ export function decode(text, index) {
     mismatch = true;
     notes.unshift({
       kind: "mismatch",
-      text: `Mismatch: ${basic} is a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"} but ${enhanced} says ` +
+      text: `${basic} is a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"} but ${enhanced} says ` +
         `${SEVERITY_WORDS[enhancedInfo.severity] ?? "another class"}. RFC 2034 requires the classes to agree; ` +
         `SMTP clients act on the basic code, so treat it as a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"}.`,
     });

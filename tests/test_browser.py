@@ -1,0 +1,163 @@
+"""End-to-end in Debian's Chromium: the decoder box, shared ?q= links, and site search for codes."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import ROOT
+from smtp_codes import load
+
+DATA = load(ROOT / "data" / "codes.yaml")
+
+GMAIL_BOUNCE = """\
+Delivery to the following recipient failed permanently:
+
+     bob@example.org
+
+Technical details of permanent failure:
+The recipient server did not accept our requests to connect.
+host mx.example.org[192.0.2.1] said:
+550-5.1.1 The email account that you tried to reach does not exist. Please try
+550-5.1.1 double-checking the recipient's email address for typos or
+550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser a1si123.1 - gsmtp
+(in reply to RCPT TO command)
+"""
+
+DSN = """\
+Reporting-MTA: dns; mail.example.com
+Arrival-Date: Sun, 29 Nov 2026 19:11:15 +0000
+
+Final-Recipient: rfc822; carol@example.net
+Action: failed
+Status: 5.0.0
+Remote-MTA: dns; mx.example.net
+Diagnostic-Code: smtp; 552 5.2.2 <carol@example.net>: Recipient address rejected: mailbox full
+"""
+
+
+def lookup_box(page: Page):
+    return page.locator("[data-lookup] textarea")
+
+
+def card(page: Page, kind: str, code: str):
+    return page.get_by_role("region", name=f"{kind} {code}")
+
+
+def test_typing_a_code_shows_its_card(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/")
+    lookup_box(page).press_sequentially("550")
+    basic = card(page, "Basic reply code", "550")
+    expect(basic).to_contain_text("Permanent failure")
+    expect(basic).to_contain_text(re.sub(r"[`*]", "", DATA.basic["550"].guidance.meaning)[:40])
+    expect(basic.get_by_role("link")).to_have_attribute("href", re.compile(r"/550/$"))
+
+
+def test_pasting_a_bounce_shows_both_codes_and_the_command(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/")
+    lookup_box(page).fill(GMAIL_BOUNCE)
+    expect(card(page, "Basic reply code", "550")).to_be_visible()
+    expect(card(page, "Enhanced status code", "5.1.1")).to_contain_text("Bad destination mailbox address")
+    expect(page.locator(".lookup__summary")).to_contain_text("RCPT TO")
+
+
+def test_dsn_prefers_the_diagnostic_code_over_a_generic_status(page: Page, base_url):
+    page.goto(f"{base_url}/")
+    lookup_box(page).fill(DSN)
+    expect(card(page, "Enhanced status code", "5.2.2")).to_be_visible()
+    expect(card(page, "Basic reply code", "552")).to_be_visible()
+
+
+def test_shared_link_reproduces_the_result_in_a_new_context(page: Page, browser, base_url):
+    page.goto(f"{base_url}/lookup/")
+    lookup_box(page).fill(GMAIL_BOUNCE)
+    expect(card(page, "Enhanced status code", "5.1.1")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?q=.*550"))
+    shared = page.url
+
+    fresh = browser.new_context().new_page()
+    fresh.goto(shared)
+    expect(card(fresh, "Basic reply code", "550")).to_be_visible()
+    expect(card(fresh, "Enhanced status code", "5.1.1")).to_be_visible()
+    expect(fresh.locator(".md-search__input")).to_have_value("")
+    fresh.context.close()
+
+
+def test_q_link_typed_by_hand_works(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/?q={quote('554 4.4.7 Message expired')}")
+    expect(card(page, "Basic reply code", "554")).to_be_visible()
+    expect(card(page, "Enhanced status code", "4.4.7")).to_be_visible()
+    expect(page.locator(".lookup__warning")).to_contain_text(re.compile("disagree|mismatch", re.I))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("hello there", re.compile(r"no .*code|nothing", re.I)),
+    ("571 Delivery not authorized", re.compile(r"not registered", re.I)),
+    ("550 4.4.316 Connection refused", re.compile(r"not registered", re.I)),
+])
+def test_unknown_or_missing_codes_get_a_clear_word(page: Page, base_url, text, words):
+    page.goto(f"{base_url}/lookup/")
+    lookup_box(page).fill(text)
+    expect(page.locator(".lookup__result")).to_contain_text(words)
+
+
+XSS = [
+    "<script>window.__xss = 1</script>550",
+    "<img src=x onerror=\"window.__xss=1\"> 550 5.1.1",
+    "<svg onload=\"window.__xss=1\"></svg> 421",
+    "javascript:window.__xss=1 550",
+    "\"><iframe src=\"javascript:window.__xss=1\"></iframe> 5.7.1",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_pasted_markup_is_shown_as_text_never_run(page: Page, base_url, payload):
+    page.goto(f"{base_url}/lookup/?q={quote(payload)}")
+    expect(page.locator(".lookup__result")).not_to_be_empty()
+    lookup_box(page).fill(payload + " ")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".lookup__result script, .lookup__result img, .lookup__result svg, .lookup__result iframe").count() == 0
+
+
+def test_decoder_box_survives_instant_navigation(page: Page, base_url):
+    page.goto(f"{base_url}/how-to-read/")
+    page.get_by_role("link", name="decoder").first.click()
+    expect(page).to_have_url(re.compile(r"/lookup/$"))
+    lookup_box(page).fill("421 4.7.0 Try again later")
+    expect(card(page, "Basic reply code", "421")).to_be_visible()
+
+
+# --- site search -----------------------------------------------------------------------------------
+
+def every_code_page():
+    yield from DATA.basic
+    for entry in DATA.enhanced.values():
+        yield from entry.variants
+
+
+def test_search_puts_each_code_page_first(page: Page, base_url):
+    page.goto(f"{base_url}/how-to-read/")
+    page.keyboard.press("/")
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).not_to_have_text(re.compile("Initializing"), timeout=15000)
+    box = page.locator("input.md-search__input")
+    wrong = {}
+    for code in every_code_page():
+        box.fill("")
+        box.press_sequentially(code)
+        try:
+            # Results arrive asynchronously from a worker: wait for this code's page to lead.
+            page.wait_for_function(
+                """code => {
+                    const first = document.querySelector('.md-search-result__item > a');
+                    return first && first.getAttribute('href').endsWith('/' + code + '/');
+                }""", arg=code, timeout=3000)
+        except PlaywrightTimeout:
+            first = page.locator(".md-search-result__item > a").first
+            wrong[code] = first.get_attribute("href") if first.count() else None
+    assert not wrong
