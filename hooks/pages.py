@@ -85,6 +85,7 @@ def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
         subject=catalog.subjects[entry.subject],
         others=[(f"{v}.md", v) for v in entry.variants if v != entry.variant(cls)],
         basic=[_basic_link(catalog.basic[b], catalog) for b in entry.basic_codes],
+        basic_only_other_classes=bool(entry.basic_codes) and all(b[0] != str(cls) for b in entry.basic_codes),
         association_note=association_note if entry.basic_codes else None,
         related=[(f"{catalog.enhanced_page(o, cls)}.md", catalog.enhanced_page(o, cls), catalog.enhanced[o].title)
                  for o in entry.related],

@@ -105,6 +105,29 @@ def test_unknown_or_missing_codes_get_a_clear_word(page: Page, base_url, text, w
     expect(page.locator(".lookup__result")).to_contain_text(words)
 
 
+def test_a_one_megabyte_paste_is_answered_without_freezing(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/")
+    filler = "Received: from relay.example.net (192.0.2.7) by mx.example.org; 29 Nov 2026\n" * 14_000
+    text = "host mx.example.org said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)\n" + filler
+    assert len(text) > 1_000_000
+    # What a paste does: the whole value at once, then one input event. (Playwright's fill() itself
+    # is too slow for a megabyte.)
+    lookup_box(page).evaluate(
+        "(box, text) => { box.value = text; box.dispatchEvent(new Event('input', {bubbles: true})); }", text)
+    expect(card(page, "Enhanced status code", "4.2.2")).to_be_visible()
+    # The page still answers script and input at once.
+    assert page.evaluate("1 + 1") == 2
+    lookup_box(page).fill("421")
+    expect(card(page, "Basic reply code", "421")).to_be_visible()
+
+
+def test_binary_garbage_gets_a_nothing_found_answer(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/")
+    garbage = "".join(chr(c) for c in range(1, 32)) + "\ufffd\u0000\u00ff" * 2000
+    lookup_box(page).fill(garbage)
+    expect(page.locator(".lookup__result")).to_contain_text(re.compile(r"no .*code|nothing|binary", re.I))
+
+
 XSS = [
     "<script>window.__xss = 1</script>550",
     "<img src=x onerror=\"window.__xss=1\"> 550 5.1.1",
