@@ -43,7 +43,18 @@ def build_index(catalog: Catalog) -> dict:
         "enhanced": {e.code[2:]: {"title": e.title, **guidance(e.guidance), "classes": list(e.classes),
                                   "urls": {str(cls): f"{e.variant(cls)}/" for cls in e.classes}}
                      for e in catalog.enhanced.values()},
+        "vendor": _vendor_codes(catalog),
     }
+
+
+def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
+    vendor: dict[str, list[dict]] = {}
+    for provider in catalog.providers.values():
+        for code in provider.vendor_codes:
+            vendor.setdefault(code.code, []).append({
+                "vendor": provider.name, "title": code.title, "meaning": pages.plain(code.meaning),
+                "action": first_sentence(code.action), "url": f"providers/{provider.id}/#{code.code}"})
+    return vendor
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import jinja2
 
-from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode
+from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode, Provider, ProviderReply, VendorCode
 
 TEMPLATES = Path(__file__).parent / "templates"
 MARKER = re.compile(r"<!-- smtp:([a-z_]+) -->")
+REPLIES_ON_A_CODE_PAGE = 6  # the most common codes have dozens; the provider pages list them all
 
 
 def plain(markdown: str) -> str:
@@ -46,6 +47,9 @@ def generated_pages(catalog: Catalog) -> dict[str, str]:
     for entry in catalog.enhanced.values():
         for cls in entry.classes:
             pages[f"{entry.variant(cls)}.md"] = enhanced_page(entry, cls, catalog)
+    for provider in catalog.providers.values():
+        pages[f"providers/{provider.id}.md"] = provider_page(provider, catalog)
+    pages["providers/index.md"] = _env.get_template("providers_index.md.j2").render(providers=catalog.providers.values())
     pages["basic.md"] = _env.get_template("basic_index.md.j2").render(groups=_basic_groups(catalog))
     pages["enhanced.md"] = _env.get_template("enhanced_index.md.j2").render(
         groups=_enhanced_groups(catalog), classes=catalog.classes.values())
@@ -66,7 +70,8 @@ def basic_page(code: BasicCode, catalog: Catalog) -> str:
         second=catalog.second_digits[code.second],
         commands=COMMANDS,
         enhanced=enhanced,
-        related=[_basic_link(catalog.basic[other], catalog) for other in code.related],
+        related=[_basic_link(catalog.basic[other], catalog) for other in catalog.related_basic(code.code)],
+        replies=_replies(catalog.replies_with(basic=code.code), catalog),
         prev=_neighbour(codes, at - 1),
         next=_neighbour(codes, at + 1),
     )
@@ -88,10 +93,37 @@ def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
         basic_only_other_classes=bool(entry.basic_codes) and all(b[0] != str(cls) for b in entry.basic_codes),
         association_note=association_note if entry.basic_codes else None,
         related=[(f"{catalog.enhanced_page(o, cls)}.md", catalog.enhanced_page(o, cls), catalog.enhanced[o].title)
-                 for o in entry.related],
+                 for o in catalog.related_enhanced(entry.code)],
+        replies=_replies(catalog.replies_with(enhanced=entry.variant(cls)), catalog),
+        vendor_uses=[(f"providers/{p.id}.md#{v.code}", p.name, v) for p, v in catalog.vendor_uses(entry.variant(cls))],
         prev=_neighbour(variants, at - 1),
         next=_neighbour(variants, at + 1),
     )
+
+
+def provider_page(provider: Provider, catalog: Catalog) -> str:
+    def registry(vendor: VendorCode):
+        entry = catalog.enhanced.get(vendor.registry_code)
+        if entry is None:
+            return None
+        page = catalog.enhanced_page(entry.code, int(vendor.code[0]))
+        return (f"../{page}.md", entry.code, entry.title)
+
+    return _env.get_template("provider.md.j2").render(
+        provider=provider, registry=registry, links=lambda reply: reply_links(reply, catalog, "../"))
+
+
+def reply_links(reply: ProviderReply, catalog: Catalog, prefix: str = "") -> list[tuple[str, str]]:
+    """Where the codes of a provider reply are explained: their pages, or the vendor's section."""
+    links = [(f"{prefix}{reply.basic}.md", reply.basic)]
+    if reply.enhanced:
+        entry = catalog.enhanced.get(f"X{reply.enhanced[1:]}")
+        if entry and int(reply.enhanced[0]) in entry.classes:
+            links.append((f"{prefix}{reply.enhanced}.md", reply.enhanced))
+        else:
+            provider = next(p for p, _ in catalog.vendor_uses(reply.enhanced))
+            links.append((f"{prefix}providers/{provider.id}.md#{reply.enhanced}", reply.enhanced))
+    return links
 
 
 def search_boost(code: str) -> int:
@@ -132,6 +164,12 @@ def fill_markers(markdown: str, catalog: Catalog) -> str:
 
 def _basic_link(code: BasicCode, catalog: Catalog) -> tuple[str, str, str]:
     return (f"{code.code}.md", code.code, heading(code, catalog))
+
+
+def _replies(found: list[tuple[Provider, ProviderReply]], catalog: Catalog):
+    shown = [((f"providers/{p.id}.md", p.name), reply, reply_links(reply, catalog))
+             for p, reply in found[:REPLIES_ON_A_CODE_PAGE]]
+    return {"shown": shown, "more": len(found) - len(shown)}
 
 
 def _neighbour(codes: list[str], at: int) -> tuple[str, str] | None:

@@ -190,6 +190,45 @@ class EnhancedCode:
 
 
 @dataclass(frozen=True)
+class ProviderReply:
+    """A reply a provider's servers really send; its codes are read from its start."""
+
+    reply: str
+    meaning: str
+    action: str
+    source: str
+    basic: str
+    enhanced: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class VendorCode:
+    """An enhanced code a vendor uses outside the registry, or with a meaning of its own."""
+
+    code: str
+    title: str
+    meaning: str
+    action: str
+    source: str
+
+    @property
+    def registry_code(self) -> str:
+        return f"X{self.code[1:]}"
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    kind: str
+    docs: str
+    replies: tuple[ProviderReply, ...]
+    vendor_codes: tuple[VendorCode, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class Catalog:
     first_digits: dict[int, Digit]
     second_digits: dict[int, Digit]
@@ -197,6 +236,7 @@ class Catalog:
     subjects: dict[int, Subject]
     basic: dict[str, BasicCode]
     enhanced: dict[str, EnhancedCode]
+    providers: dict[str, Provider]
 
     def severity(self, first_digit: int) -> Digit:
         return self.first_digits[first_digit]
@@ -204,6 +244,24 @@ class Catalog:
     def enhanced_for_basic(self, code: str) -> list[EnhancedCode]:
         """Reverse of the registry association: the enhanced codes listed with a basic code."""
         return [e for e in self.enhanced.values() if code in e.basic_codes]
+
+    def related_basic(self, code: str) -> list[str]:
+        """Related basic codes in both directions: those this code names and those naming it."""
+        named = self.basic[code].related
+        return [*named, *(c.code for c in self.basic.values() if code in c.related and c.code not in named)]
+
+    def related_enhanced(self, code: str) -> list[str]:
+        named = self.enhanced[code].related
+        return [*named, *(e.code for e in self.enhanced.values() if code in e.related and e.code not in named)]
+
+    def replies_with(self, *, basic: str | None = None, enhanced: str | None = None) -> list[tuple[Provider, ProviderReply]]:
+        """Provider replies carrying a basic code, or a concrete enhanced code."""
+        return [(p, r) for p in self.providers.values() for r in p.replies
+                if (basic is None or r.basic == basic) and (enhanced is None or r.enhanced == enhanced)]
+
+    def vendor_uses(self, code: str) -> list[tuple[Provider, VendorCode]]:
+        """Vendor meanings of a concrete enhanced code ("5.7.708")."""
+        return [(p, v) for p in self.providers.values() for v in p.vendor_codes if v.code == code]
 
     def enhanced_page(self, code: str, preferred_class: int | None = None) -> str:
         """The concrete code whose page shows an X-form code, in the preferred class if it has one."""
@@ -394,9 +452,20 @@ SECOND_DIGIT_FIELDS = {"digit": (INTEGER, True), "name": (TEXT, True), "meaning"
 CLASS_FIELDS = {"class": (INTEGER, True), "title": (TEXT, True), "meaning": (TEXT, True)}
 SUBJECT_FIELDS = {"subject": (INTEGER, True), "title": (TEXT, True), "meaning": (TEXT, True),
                   "source": (TEXT, True)}
+PROVIDER_FIELDS = {"id": (TEXT, True), "name": (TEXT, True), "kind": (TEXT, True), "docs": (TEXT, True),
+                   "replies": ("replies", True), "vendor_codes": ("vendor codes", False)}
+REPLY_FIELDS = {"reply": (TEXT, True), "meaning": (TEXT, True), "action": (TEXT, True), "source": (TEXT, True)}
+VENDOR_CODE_FIELDS = {"code": (TEXT, True), "title": (TEXT, True), "meaning": (TEXT, True),
+                      "action": (TEXT, True), "source": (TEXT, True)}
+PROVIDER_KINDS = ("provider", "mta")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+URL = re.compile(r"https://[^\s]+")
+REPLY_START = re.compile(r"(\d{3})(?:[ -]([245]\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2}))\b)?")
+CONCRETE_ENHANCED = re.compile(r"[245]\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
+
 TOP_FIELDS = {"reply_digits": (MAPPING, True), "enhanced_classes": ("list", True),
               "enhanced_subjects": ("list", True), "basic_codes": ("list", True),
-              "enhanced_codes": ("list", True)}
+              "enhanced_codes": ("list", True), "providers": ("list", True)}
 
 
 def _guidance(entry: _Entry) -> Guidance:
@@ -467,6 +536,40 @@ def _enhanced(path: Path, node: Any, subjects: dict[int, Subject]) -> EnhancedCo
     return record
 
 
+def _provider(path: Path, node: Any) -> Provider:
+    entry = _Entry(path, node, PROVIDER_FIELDS, "provider")
+    entry.code = entry.get("id")
+    if not SLUG.fullmatch(entry.code):
+        raise entry.fail("a provider id is a lower-case slug such as 'microsoft-365' (it becomes the page URL)")
+    if entry.get("kind") not in PROVIDER_KINDS:
+        raise entry.fail(f"kind must be one of {', '.join(PROVIDER_KINDS)}, not {entry.get('kind')!r}")
+    if not URL.fullmatch(entry.get("docs")):
+        raise entry.fail(f"docs must be an https URL, not {entry.get('docs')!r}")
+    replies = []
+    for raw in entry.get("replies"):
+        reply = _Entry(path, raw, REPLY_FIELDS, f"reply of provider {entry.code}")
+        text = reply.get("reply")
+        start = REPLY_START.match(text)
+        reply.code = start[0] if start else None
+        if not start:
+            raise reply.fail("a reply starts with its three-digit code, as the server sends it")
+        if not URL.fullmatch(reply.get("source")):
+            raise reply.fail(f"source must be an https URL, not {reply.get('source')!r}")
+        replies.append(ProviderReply(text, reply.get("meaning"), reply.get("action"), reply.get("source"),
+                                     start[1], start[2], raw.line))
+    vendor_codes = []
+    for raw in entry.get("vendor_codes", []):
+        vendor = _Entry(path, raw, VENDOR_CODE_FIELDS, f"vendor code of provider {entry.code}")
+        if not CONCRETE_ENHANCED.fullmatch(vendor.code):
+            raise vendor.fail("a vendor code is a concrete enhanced code such as 5.7.708 (RFC 3463 §2 syntax)")
+        if not URL.fullmatch(vendor.get("source")):
+            raise vendor.fail(f"source must be an https URL, not {vendor.get('source')!r}")
+        vendor_codes.append(VendorCode(vendor.code, vendor.get("title"), vendor.get("meaning"),
+                                       vendor.get("action"), vendor.get("source")))
+    return Provider(entry.code, entry.get("name"), entry.get("kind"), entry.get("docs"),
+                    tuple(replies), tuple(vendor_codes), node.line)
+
+
 def _digits(path: Path, nodes: Any, fields: dict, what: str, allowed: range) -> dict[int, Digit]:
     digits = {}
     for node in nodes if isinstance(nodes, list) else []:
@@ -481,12 +584,13 @@ def _digits(path: Path, nodes: Any, fields: dict, what: str, allowed: range) -> 
 
 
 def _unique(path: Path, records: list, what: str) -> dict:
-    by_code = {}
+    by_key = {}
     for record in records:
-        if record.code in by_code:
-            raise DataError(path, record.line, f"duplicate {what}; first defined on line {by_code[record.code].line}", record.code)
-        by_code[record.code] = record
-    return by_code
+        key = getattr(record, "code", None) or record.id
+        if key in by_key:
+            raise DataError(path, record.line, f"duplicate {what}; first defined on line {by_key[key].line}", key)
+        by_key[key] = record
+    return by_key
 
 
 def _check_references(path: Path, catalog: Catalog) -> None:
@@ -503,6 +607,20 @@ def _check_references(path: Path, catalog: Catalog) -> None:
                 raise DataError(path, record.line, f"associated basic code '{basic}' is not in basic_codes", record.code)
         if record.basic_codes and any(catalog.basic[b].first == 3 for b in record.basic_codes):
             raise DataError(path, record.line, "3yz replies carry no enhanced code (RFC 2034 §4)", record.code)
+    vendor_codes = {v.code for p in catalog.providers.values() for v in p.vendor_codes}
+    for provider in catalog.providers.values():
+        for reply in provider.replies:
+            if reply.basic not in catalog.basic:
+                raise DataError(path, reply.line, f"reply code {reply.basic} is not in basic_codes",
+                                " ".join(filter(None, (reply.basic, reply.enhanced))))
+            if reply.enhanced and not _has_page(catalog, reply.enhanced, vendor_codes):
+                raise DataError(path, reply.line, f"enhanced code {reply.enhanced} has no page: it is not a class the "
+                                "registry entry is used with, nor a vendor code", f"{reply.basic} {reply.enhanced}")
+
+
+def _has_page(catalog: Catalog, code: str, vendor_codes: set[str]) -> bool:
+    entry = catalog.enhanced.get(f"X{code[1:]}")
+    return code in vendor_codes or (entry is not None and int(code[0]) in entry.classes)
 
 
 def load(path: Path | str) -> Catalog:
@@ -537,6 +655,7 @@ def load(path: Path | str) -> Catalog:
         subjects=subjects,
         basic=_unique(path, [_basic(path, node) for node in raw["basic_codes"]], "basic code"),
         enhanced=_unique(path, [_enhanced(path, node, subjects) for node in raw["enhanced_codes"]], "enhanced code"),
+        providers=_unique(path, [_provider(path, node) for node in raw["providers"]], "provider"),
     )
     _check_references(path, catalog)
     return catalog

@@ -29,6 +29,8 @@ def replace_once(old: str, new: str):
 CODE_550 = '  - code: "550"'
 CODE_451 = '  - code: "451"'
 CODE_X11 = "  - code: X.1.1"
+PROVIDER = "  - id: example-mail"
+REPLY = '      - reply: "550 5.1.1 <bob@example.org>: User unknown"'
 
 # (id, mutation, expected words, code named, (needle whose line is reported, nth occurrence))
 CASES = [
@@ -76,6 +78,20 @@ CASES = [
      "source 'the internet' is not", "550", (CODE_550, 1)),
     ("unknown-subject", replace_once(CODE_X11, "  - code: X.9.1"),
      "subject 9 is not one of the enhanced_subjects", "X.9.1", ("  - code: X.9.1", 1)),
+    ("provider-kind", replace_once("kind: mta", "kind: webmail"),
+     "kind must be one of provider, mta", "example-mail", (PROVIDER, 1)),
+    ("provider-id-not-a-slug", replace_once("id: example-mail", "id: Example Mail"),
+     "lower-case slug", "Example Mail", ("  - id: Example Mail", 1)),
+    ("reply-without-code", replace_once('reply: "550 5.1.1 <bob', 'reply: "User <bob'),
+     "a reply starts with its three-digit code", None, ('      - reply: "User', 1)),
+    ("reply-code-unknown", replace_once('reply: "550 5.1.1 <bob', 'reply: "521 5.1.1 <bob'),
+     "reply code 521 is not in basic_codes", "521 5.1.1", ('      - reply: "521', 1)),
+    ("reply-enhanced-code-without-page", replace_once('reply: "550 5.1.1 <bob', 'reply: "550 5.1.9 <bob'),
+     "enhanced code 5.1.9 has no page", "550 5.1.9", ('      - reply: "550 5.1.9', 1)),
+    ("reply-source-not-https", replace_once("source: https://example.org/docs/replies", "source: example.org"),
+     "source must be an https URL", "550 5.1.1", (REPLY, 1)),
+    ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
+     "a vendor code is a concrete enhanced code", "5.07.708", ('      - code: "5.07.708"', 1)),
 ]
 
 
@@ -98,6 +114,8 @@ def test_minimal_fixture_is_valid():
     catalog = load(MINIMAL)
     assert list(catalog.basic) == ["550", "451"]
     assert catalog.enhanced["X.1.1"].basic_codes == ("451", "550")
+    reply = catalog.providers["example-mail"].replies[0]
+    assert (reply.basic, reply.enhanced) == ("550", "5.1.1")
 
 
 def test_non_utf8_bytes_are_rejected(tmp_path):

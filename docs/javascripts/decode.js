@@ -71,7 +71,8 @@
  * @property {{name: string, meaning: string}|null} classInfo
  * @property {{name: string, meaning: string}|null} subjectInfo
  * @property {string} explanation     what the class and subject say
- * @property {{vendor: string, title: string, meaning: string, url: string|null}|null} vendor
+ * @property {{vendor: string, title: string, meaning: string, action: string|null, url: string|null}|null} vendor
+ *     the first vendor that gives this concrete code a meaning of its own (index.vendor lists all)
  *
  * URLs are relative to the site root; resolve them against the index URL.
  */
@@ -187,7 +188,8 @@ function findBasic(line) {
       if (next === "." && /^\.\d/.test(rest)) continue;               // 192.0.2.1, 550.1
       if (next === "-" && /^-\d\d/.test(rest) && !/^-[245]\.\d/.test(rest)) continue; // 555-123-4567
       if (next === "]" && /\w\[$/.test(line.slice(Math.max(0, start - 2), start))) continue; // smtp[234]
-      if (/^\s+\d/.test(rest) && !/^\s+[245Xx]\.\d/.test(rest) && !/^\s+\d\.\d/.test(rest)) continue; // 555 123 4567
+      // 555 123 4567 is a phone number; Yahoo's "552 1 Requested mail action aborted" is a reply.
+      if (/^\s+\d/.test(rest) && !/^\s+([245Xx]\.|\d\.)\d/.test(rest) && !/^\s+\d\s+[A-Za-z]/.test(rest)) continue;
       if (NOT_CODE_AFTER.test(rest)) continue;                        // 552 bytes, 421 seconds
     }
     const before = textBefore(line, start);
@@ -466,7 +468,9 @@ function describeEnhanced(code, index, notes) {
   const cls = clsPart === "X" ? null : clsPart;
   const key = subject + "." + detail;
   const entry = (index.enhanced && index.enhanced[key]) || null;
-  const vendorEntry = (cls && index.vendor && index.vendor[code]) || null;
+  // index.vendor[code] lists every vendor that gives this concrete code a meaning of its own.
+  const vendorEntries = (cls && index.vendor && index.vendor[code]) || [];
+  const vendorEntry = vendorEntries[0] || null;
   const classInfo = cls && index.classes && index.classes[cls]
     ? { name: index.classes[cls].name, meaning: index.classes[cls].meaning } : null;
   const subjectInfo = index.subjects && index.subjects[subject]
@@ -506,8 +510,12 @@ function describeEnhanced(code, index, notes) {
   }
   let vendor = null;
   if (vendorEntry) {
-    vendor = { vendor: vendorEntry.vendor, title: vendorEntry.title, meaning: vendorEntry.meaning, url: vendorEntry.url ?? null };
-    notes.push({ kind: "vendor", text: `${code} is a ${vendorEntry.vendor} code.` });
+    vendor = { vendor: vendorEntry.vendor, title: vendorEntry.title, meaning: vendorEntry.meaning,
+      action: vendorEntry.action ?? null, url: vendorEntry.url ?? null };
+    const names = vendorEntries.map((v) => v.vendor).join(" and ");
+    notes.push({ kind: "vendor", text: entry
+      ? `${names} also use${vendorEntries.length > 1 ? "" : "s"} ${code} with a meaning of ${vendorEntries.length > 1 ? "their" : "its"} own: ${vendorEntry.title}.`
+      : `${code} is a ${names} code: ${vendorEntry.title}.` });
   }
   return {
     code, class: cls, subject, detail, key,
@@ -518,7 +526,7 @@ function describeEnhanced(code, index, notes) {
     title: entry ? entry.title ?? null : vendor ? vendor.title : null,
     meaning: entry && entry.meaning ? entry.meaning : vendor && vendor.meaning ? vendor.meaning : explanation,
     retry: entry ? entry.retry ?? null : null,
-    action: entry ? entry.action ?? null : null,
+    action: entry ? entry.action ?? null : vendor ? vendor.action : null,
     url: url ?? (vendor ? vendor.url : null),
     urls,
     classInfo, subjectInfo, explanation, vendor,

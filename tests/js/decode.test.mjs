@@ -469,7 +469,7 @@ describe("decode(): descriptions", () => {
       assert.ok(e.explanation.includes(index.classes[cls].name));
       assert.ok(e.explanation.includes(index.subjects[subject].name));
       assert.ok(r.notes.some((n) => n.kind === "unregistered"));
-      const vendor = index.vendor && index.vendor[code];
+      const vendor = index.vendor && index.vendor[code] && index.vendor[code][0];
       if (vendor) {
         assert.equal(e.vendor.vendor, vendor.vendor);
         assert.equal(e.vendor.meaning, vendor.meaning);
@@ -483,10 +483,11 @@ describe("decode(): descriptions", () => {
   }
 
   test("vendor info is attached whenever index.vendor has the code", () => {
-    for (const [code, v] of Object.entries(index.vendor || {})) {
-      const r = decode(`550 ${code} rejected`, index);
+    for (const [code, vendors] of Object.entries(index.vendor || {})) {
+      const r = decode(`${code[0]}50 ${code} rejected`, index);
       assert.equal(r.enhanced, code);
-      assert.equal(r.enhancedInfo.vendor.vendor, v.vendor);
+      assert.equal(r.enhancedInfo.vendor.vendor, vendors[0].vendor);
+      for (const v of vendors) assert.ok(r.notes.find((n) => n.kind === "vendor").text.includes(v.vendor));
     }
   });
 
