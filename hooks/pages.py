@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode, Provider, ProviderReply, VendorCode
+from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode, Provider, ProviderReply, Symptom, VendorCode
 
 TEMPLATES = Path(__file__).parent / "templates"
 MARKER = re.compile(r"<!-- smtp:([a-z_]+) -->")
@@ -50,6 +50,9 @@ def generated_pages(catalog: Catalog) -> dict[str, str]:
     for provider in catalog.providers.values():
         pages[f"providers/{provider.id}.md"] = provider_page(provider, catalog)
     pages["providers/index.md"] = _env.get_template("providers_index.md.j2").render(providers=catalog.providers.values())
+    for symptom in catalog.symptoms.values():
+        pages[f"symptoms/{symptom.id}.md"] = symptom_page(symptom, catalog)
+    pages["symptoms/index.md"] = _env.get_template("symptoms_index.md.j2").render(symptoms=catalog.symptoms.values())
     pages["basic.md"] = _env.get_template("basic_index.md.j2").render(groups=_basic_groups(catalog))
     pages["enhanced.md"] = _env.get_template("enhanced_index.md.j2").render(
         groups=_enhanced_groups(catalog), classes=catalog.classes.values())
@@ -72,6 +75,7 @@ def basic_page(code: BasicCode, catalog: Catalog) -> str:
         enhanced=enhanced,
         related=[_basic_link(catalog.basic[other], catalog) for other in catalog.related_basic(code.code)],
         replies=_replies(catalog.replies_with(basic=code.code), catalog),
+        guides=catalog.symptoms_for(code.code),
         prev=_neighbour(codes, at - 1),
         next=_neighbour(codes, at + 1),
     )
@@ -95,6 +99,7 @@ def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
         related=[(f"{catalog.enhanced_page(o, cls)}.md", catalog.enhanced_page(o, cls), catalog.enhanced[o].title)
                  for o in catalog.related_enhanced(entry.code)],
         replies=_replies(catalog.replies_with(enhanced=entry.variant(cls)), catalog),
+        guides=catalog.symptoms_for(entry.code) + catalog.symptoms_for(entry.variant(cls)),
         vendor_uses=[(f"providers/{p.id}.md#{v.code}", p.name, v) for p, v in catalog.vendor_uses(entry.variant(cls))],
         prev=_neighbour(variants, at - 1),
         next=_neighbour(variants, at + 1),
@@ -113,17 +118,32 @@ def provider_page(provider: Provider, catalog: Catalog) -> str:
         provider=provider, registry=registry, links=lambda reply: reply_links(reply, catalog, "../"))
 
 
+def symptom_page(symptom: Symptom, catalog: Catalog) -> str:
+    return _env.get_template("symptom.md.j2").render(
+        symptom=symptom,
+        codes=[link for code in symptom.codes for link in code_links(code, catalog, "../")],
+        replies=[((f"../providers/{p.id}.md", p.name), reply, reply_links(reply, catalog, "../"))
+                 for p, reply in catalog.symptom_replies(symptom)],
+    )
+
+
+def code_links(code: str, catalog: Catalog, prefix: str = "") -> list[tuple[str, str]]:
+    """Pages explaining a code as data writes it: "550", "X.1.1" (one per class), a concrete "5.1.1",
+    or a vendor's "5.7.708" (its section on the provider's page)."""
+    if code in catalog.basic:
+        return [(f"{prefix}{code}.md", code)]
+    if code in catalog.enhanced:
+        return [(f"{prefix}{variant}.md", variant) for variant in catalog.enhanced[code].variants]
+    entry = catalog.enhanced.get(f"X{code[1:]}")
+    if entry and int(code[0]) in entry.classes:
+        return [(f"{prefix}{code}.md", code)]
+    provider = next(p for p, _ in catalog.vendor_uses(code))
+    return [(f"{prefix}providers/{provider.id}.md#{code}", code)]
+
+
 def reply_links(reply: ProviderReply, catalog: Catalog, prefix: str = "") -> list[tuple[str, str]]:
-    """Where the codes of a provider reply are explained: their pages, or the vendor's section."""
-    links = [(f"{prefix}{reply.basic}.md", reply.basic)]
-    if reply.enhanced:
-        entry = catalog.enhanced.get(f"X{reply.enhanced[1:]}")
-        if entry and int(reply.enhanced[0]) in entry.classes:
-            links.append((f"{prefix}{reply.enhanced}.md", reply.enhanced))
-        else:
-            provider = next(p for p, _ in catalog.vendor_uses(reply.enhanced))
-            links.append((f"{prefix}providers/{provider.id}.md#{reply.enhanced}", reply.enhanced))
-    return links
+    """Where the codes of a provider reply are explained."""
+    return [link for code in (reply.basic, reply.enhanced) if code for link in code_links(code, catalog, prefix)]
 
 
 def search_boost(code: str) -> int:

@@ -229,6 +229,22 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class Symptom:
+    """A guide for a reader who knows what happened ("user unknown") but not the code."""
+
+    id: str
+    title: str
+    question: str
+    summary: str
+    codes: tuple[str, ...]
+    signs: tuple[str, ...]
+    sender: str
+    admin: str
+    misreadings: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class Catalog:
     first_digits: dict[int, Digit]
     second_digits: dict[int, Digit]
@@ -237,6 +253,7 @@ class Catalog:
     basic: dict[str, BasicCode]
     enhanced: dict[str, EnhancedCode]
     providers: dict[str, Provider]
+    symptoms: dict[str, Symptom]
 
     def severity(self, first_digit: int) -> Digit:
         return self.first_digits[first_digit]
@@ -262,6 +279,16 @@ class Catalog:
     def vendor_uses(self, code: str) -> list[tuple[Provider, VendorCode]]:
         """Vendor meanings of a concrete enhanced code ("5.7.708")."""
         return [(p, v) for p in self.providers.values() for v in p.vendor_codes if v.code == code]
+
+    def symptom_replies(self, symptom: Symptom) -> list[tuple[Provider, ProviderReply]]:
+        """Provider replies whose wording shows a symptom: they contain one of its signs."""
+        signs = [sign.lower() for sign in symptom.signs]
+        return [(p, r) for p in self.providers.values() for r in p.replies
+                if any(sign in r.reply.lower() for sign in signs)]
+
+    def symptoms_for(self, code: str) -> list[Symptom]:
+        """The guides listing a basic code, a registry code (X form) or a concrete vendor code."""
+        return [s for s in self.symptoms.values() if code in s.codes]
 
     def enhanced_page(self, code: str, preferred_class: int | None = None) -> str:
         """The concrete code whose page shows an X-form code, in the preferred class if it has one."""
@@ -457,6 +484,9 @@ PROVIDER_FIELDS = {"id": (TEXT, True), "name": (TEXT, True), "kind": (TEXT, True
 REPLY_FIELDS = {"reply": (TEXT, True), "meaning": (TEXT, True), "action": (TEXT, True), "source": (TEXT, True)}
 VENDOR_CODE_FIELDS = {"code": (TEXT, True), "title": (TEXT, True), "meaning": (TEXT, True),
                       "action": (TEXT, True), "source": (TEXT, True)}
+SYMPTOM_FIELDS = {"id": (TEXT, True), "title": (TEXT, True), "question": (TEXT, True), "summary": (TEXT, True),
+                  "codes": (TEXTS, True), "signs": (TEXTS, True), "sender": (TEXT, True), "admin": (TEXT, True),
+                  "misreadings": (TEXTS, True)}
 PROVIDER_KINDS = ("provider", "mta")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 URL = re.compile(r"https://[^\s]+")
@@ -465,7 +495,7 @@ CONCRETE_ENHANCED = re.compile(r"[245]\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})
 
 TOP_FIELDS = {"reply_digits": (MAPPING, True), "enhanced_classes": ("list", True),
               "enhanced_subjects": ("list", True), "basic_codes": ("list", True),
-              "enhanced_codes": ("list", True), "providers": ("list", True)}
+              "enhanced_codes": ("list", True), "providers": ("list", True), "symptoms": ("list", True)}
 
 
 def _guidance(entry: _Entry) -> Guidance:
@@ -570,6 +600,15 @@ def _provider(path: Path, node: Any) -> Provider:
                     tuple(replies), tuple(vendor_codes), node.line)
 
 
+def _symptom(path: Path, node: Any) -> Symptom:
+    entry = _Entry(path, node, SYMPTOM_FIELDS, "symptom")
+    entry.code = entry.get("id")
+    if not SLUG.fullmatch(entry.code):
+        raise entry.fail("a symptom id is a lower-case slug such as 'unknown-recipient' (it becomes the page URL)")
+    return Symptom(**{key: tuple(entry.get(key)) if kind == TEXTS else entry.get(key)
+                      for key, (kind, _) in SYMPTOM_FIELDS.items()}, line=node.line)
+
+
 def _digits(path: Path, nodes: Any, fields: dict, what: str, allowed: range) -> dict[int, Digit]:
     digits = {}
     for node in nodes if isinstance(nodes, list) else []:
@@ -616,6 +655,11 @@ def _check_references(path: Path, catalog: Catalog) -> None:
             if reply.enhanced and not _has_page(catalog, reply.enhanced, vendor_codes):
                 raise DataError(path, reply.line, f"enhanced code {reply.enhanced} has no page: it is not a class the "
                                 "registry entry is used with, nor a vendor code", f"{reply.basic} {reply.enhanced}")
+    for symptom in catalog.symptoms.values():
+        for code in symptom.codes:
+            if code not in catalog.basic and code not in catalog.enhanced and code not in vendor_codes:
+                raise DataError(path, symptom.line, f"code '{code}' is not a basic code, a registry code in X form "
+                                "or a vendor code of a provider", symptom.id)
 
 
 def _has_page(catalog: Catalog, code: str, vendor_codes: set[str]) -> bool:
@@ -656,6 +700,7 @@ def load(path: Path | str) -> Catalog:
         basic=_unique(path, [_basic(path, node) for node in raw["basic_codes"]], "basic code"),
         enhanced=_unique(path, [_enhanced(path, node, subjects) for node in raw["enhanced_codes"]], "enhanced code"),
         providers=_unique(path, [_provider(path, node) for node in raw["providers"]], "provider"),
+        symptoms=_unique(path, [_symptom(path, node) for node in raw["symptoms"]], "symptom"),
     )
     _check_references(path, catalog)
     return catalog

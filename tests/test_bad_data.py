@@ -90,6 +90,9 @@ CASES = [
      "enhanced code 5.1.9 has no page", "550 5.1.9", ('      - reply: "550 5.1.9', 1)),
     ("reply-source-not-https", replace_once("source: https://example.org/docs/replies", "source: example.org"),
      "source must be an https URL", "550 5.1.1", (REPLY, 1)),
+    ("symptom-unknown-code", replace_once('codes: ["550", X.1.1, "5.7.708"]', 'codes: ["550", X.1.9]'),
+     "code 'X.1.9' is not a basic code, a registry code in X form or a vendor code", "unknown-recipient",
+     ("  - id: unknown-recipient", 1)),
     ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
      "a vendor code is a concrete enhanced code", "5.07.708", ('      - code: "5.07.708"', 1)),
 ]
@@ -116,6 +119,7 @@ def test_minimal_fixture_is_valid():
     assert catalog.enhanced["X.1.1"].basic_codes == ("451", "550")
     reply = catalog.providers["example-mail"].replies[0]
     assert (reply.basic, reply.enhanced) == ("550", "5.1.1")
+    assert catalog.symptom_replies(catalog.symptoms["unknown-recipient"]) == [(catalog.providers["example-mail"], reply)]
 
 
 def test_non_utf8_bytes_are_rejected(tmp_path):

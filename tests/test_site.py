@@ -140,3 +140,42 @@ def test_no_broken_internal_link(site):
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append((url, href))
     assert not broken
+
+
+# --- content pages (providers, symptom guides, prose) ----------------------------------------------
+
+
+def test_provider_and_symptom_pages_exist(site):
+    assert len(DATA.providers) >= 8
+    assert sum(len(p.replies) for p in DATA.providers.values()) >= 60
+    for provider in DATA.providers.values():
+        html = (site / "providers" / provider.id / "index.html").read_text()
+        for code in provider.vendor_codes:
+            assert f'id="{code.code}"' in html, (provider.id, code.code)
+    assert len(DATA.symptoms) == 13
+    for symptom in DATA.symptoms.values():
+        assert (site / "symptoms" / symptom.id / "index.html").is_file()
+
+
+def test_home_page_leads_to_guides_and_prose(site):
+    links = set(refs(site / "index.html").links)
+    for target in ("symptoms/", "providers/", "glossary/", "faq/", "misconceptions/", "how-to-read/", "lookup/"):
+        assert target in links, target
+
+
+def test_related_codes_are_linked_both_ways(site):
+    def related(code):
+        html = (site / code / "index.html").read_text()
+        section = html.split('id="related-codes"', 1)[1].split("<h2", 1)[0] if 'id="related-codes"' in html else ""
+        return {href.strip("./") for href in re.findall(r'href="([^"]+)"', section)}
+
+    for code in DATA.basic:
+        for other in related(code):
+            assert code in related(other), (code, other)
+
+
+def test_code_pages_link_previous_and_next(site):
+    codes = list(DATA.basic)
+    for before, code, after in zip(codes, codes[1:], codes[2:]):
+        links = refs(site / code / "index.html").links
+        assert f"../{before}/" in links and f"../{after}/" in links, code
