@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -32,6 +33,7 @@ def catalog_for(config: MkDocsConfig) -> smtp_codes.Catalog:
 # ---------------------------------------------------------------------------------------------------
 
 
+@event_priority(50)  # before plugins that look at the pages, such as mkdocs-redirects
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for path, markdown in pages.generated_pages(catalog_for(config)).items():
         files.append(File.generated(config, path, content=markdown))

@@ -155,6 +155,16 @@ def test_decoder_box_survives_instant_navigation(page: Page, base_url):
     expect(card(page, "Basic reply code", "421")).to_be_visible()
 
 
+@pytest.mark.parametrize("typed, code, target", [("4.7.2", "4.7.2", "/5.7.2/"), ("smtp-550", "550", "/550/"),
+                                              ("5.7.708", "5.7.708", "/providers/microsoft-365/#5.7.708")])
+def test_not_found_page_reads_the_address_and_links_the_nearest_page(page: Page, base_url, typed, code, target):
+    page.goto(f"{base_url}/{typed}/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    kind = "Basic reply code" if "." not in code else "Enhanced status code"
+    link = card(page, kind, code).get_by_role("link").first
+    expect(link).to_have_attribute("href", re.compile(re.escape(target) + "$"))
+
+
 # --- site search -----------------------------------------------------------------------------------
 
 def every_code_page():

@@ -260,7 +260,7 @@ function closeMaterialSearch() {
 
 let boxCount = 0;
 
-function build(host, initialQuery) {
+function build(host, initialQuery, keepUrl) {
   const id = `lookup-input-${++boxCount}`;
   const wrapper = el("div", "lookup");
   const label = el("label", "lookup__label", LABEL);
@@ -281,7 +281,6 @@ function build(host, initialQuery) {
   wrapper.append(label, textarea, hint, region);
   host.replaceChildren(wrapper);
 
-  const keepUrl = initialQuery !== null;
   let decodeTimer = 0;
   let urlTimer = 0;
   let generation = 0;
@@ -338,6 +337,19 @@ function build(host, initialQuery) {
 // Start-up: once per element, also after Material's instant navigation swaps the page.
 // ---------------------------------------------------------------------------------------------
 
+/** What a mistyped address says, as text for the decoder: /smtp-550/ -> "smtp 550". */
+function textOfPath() {
+  const path = location.pathname.startsWith(SITE_ROOT.pathname)
+    ? location.pathname.slice(SITE_ROOT.pathname.length) : location.pathname;
+  let text = path;
+  try {
+    text = decodeURIComponent(path);
+  } catch {
+    // A malformed %-escape: read the path as it is.
+  }
+  return text.replace(/\.(html?|json)$/, "").replace(/[\/_-]+/g, " ").trim();
+}
+
 function init() {
   const hosts = document.querySelectorAll("[data-lookup]");
   const stateful = urlStateEnabled();
@@ -345,8 +357,10 @@ function init() {
   hosts.forEach((host, i) => {
     if (host.dataset.lookupReady === "true") return;
     host.dataset.lookupReady = "true";
-    // Only the first box on a page owns ?q=.
-    build(host, stateful && i === 0 ? q ?? "" : null);
+    // Only the first box on a page owns ?q=; the 404 page's box starts from the address typed.
+    const ownsUrl = stateful && i === 0;
+    const query = ownsUrl ? q ?? "" : host.hasAttribute("data-lookup-path") ? textOfPath() : "";
+    build(host, query, ownsUrl);
   });
   if (hosts.length) loadIndex().catch(() => {}); // warm the cache before the first keystroke
 }

@@ -1,0 +1,124 @@
+"""MkDocs hook: publish the data for programs, next to the pages for people.
+
+- /codes.json: every code, with every field a program would want and the URL of its page
+- /550.json, /5.1.1.json, ...: one record per code page, the same record as in codes.json
+- /codes.csv: one row per code page, for spreadsheets
+
+The records are built here from the catalog, and their shape is described by schema/api.schema.json
+(the API page documents it, and tests validate every file against it). Fields are added over time,
+never renamed or removed within an API version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+import pages
+from generate_pages import catalog_for
+from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode, Guidance, Source
+
+API_VERSION = 1
+SCHEMAS = ("api.schema.json", "codes.schema.json")  # published from schema/ as they are
+CSV_COLUMNS = ("kind", "code", "class", "severity", "category", "title", "meaning", "url")
+
+
+def _source(source: Source) -> dict:
+    return {"document": source.document, "section": source.section, "url": source.url}
+
+
+def _guidance(g: Guidance) -> dict:
+    return {"meaning": g.meaning, "detail": g.detail, "causes": list(g.causes), "retry": g.retry,
+            "sender": g.sender, "admin": g.admin, "misreadings": list(g.misreadings)}
+
+
+def basic_record(code: BasicCode, catalog: Catalog, site_url: str) -> dict:
+    first = catalog.first_digits[code.first]
+    return {
+        "kind": "basic",
+        "code": code.code,
+        "class": code.first,
+        "severity": first.severity,
+        "severity_label": first.label,
+        "category": catalog.second_digits[code.second].name,
+        "title": f"{code.code} {pages.heading(code, catalog)}",
+        "text": code.text,
+        "registry_only": code.registry_only,
+        "source": _source(code.source),
+        "extension": code.extension,
+        "commands": [COMMANDS[c] for c in code.commands],
+        "extensions": [{"name": x.name, "source": _source(x.source), "text": x.text,
+                        "commands": [COMMANDS[c] for c in x.commands], "use": x.use} for x in code.extensions],
+        **_guidance(code.guidance),
+        "enhanced_codes": [catalog.enhanced_page(e.code, code.first) for e in catalog.enhanced_for_basic(code.code)],
+        "related": catalog.related_basic(code.code),
+        "url": f"{site_url}{code.code}/",
+        "json": f"{site_url}{code.code}.json",
+    }
+
+
+def enhanced_record(entry: EnhancedCode, cls: int, catalog: Catalog, site_url: str) -> dict:
+    variant = entry.variant(cls)
+    first = catalog.first_digits[cls]
+    return {
+        "kind": "enhanced",
+        "code": variant,
+        "registry_code": entry.code,
+        "class": cls,
+        "severity": first.severity,
+        "severity_label": first.label,
+        "class_title": catalog.classes[cls].title,
+        "subject_number": entry.subject,
+        "subject_title": catalog.subjects[entry.subject].title,
+        "detail_number": entry.detail,
+        "title": entry.title,
+        "classes": list(entry.classes),
+        "registry_association": entry.associated,
+        "basic_codes": list(entry.basic_codes),
+        "sources": [_source(s) for s in entry.sources],
+        **_guidance(entry.guidance),
+        "vendor_meanings": [{"vendor": p.name, "title": v.title, "meaning": v.meaning, "source": v.source}
+                            for p, v in catalog.vendor_uses(variant)],
+        "related": [catalog.enhanced_page(o, cls) for o in catalog.related_enhanced(entry.code)],
+        "url": f"{site_url}{variant}/",
+        "json": f"{site_url}{variant}.json",
+    }
+
+
+def records(catalog: Catalog, site_url: str) -> list[dict]:
+    """One record per code page, in the order of the site: basic codes, then enhanced codes."""
+    return [*(basic_record(c, catalog, site_url) for c in catalog.basic.values()),
+            *(enhanced_record(e, cls, catalog, site_url) for e in catalog.enhanced.values() for cls in e.classes)]
+
+
+def codes_csv(all_records: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in all_records:
+        category = record.get("category") or record.get("subject_title")
+        writer.writerow([record["kind"], record["code"], record["class"], record["severity"], category,
+                         record["title"], pages.plain(record["meaning"]), record["url"]])
+    return out.getvalue()
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    site_url = config.site_url or "/"
+    all_records = records(catalog_for(config), site_url)
+    files.append(File.generated(config, "codes.json", content=_json({"api_version": API_VERSION, "codes": all_records})))
+    for record in all_records:
+        files.append(File.generated(config, f"{record['code']}.json", content=_json(record)))
+    files.append(File.generated(config, "codes.csv", content=codes_csv(all_records)))
+    schema_dir = Path(config.config_file_path).parent / "schema"
+    for name in SCHEMAS:
+        files.append(File.generated(config, f"schema/{name}", abs_src_path=str(schema_dir / name)))
+    return files
