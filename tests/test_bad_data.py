@@ -130,6 +130,15 @@ def test_non_utf8_bytes_are_rejected(tmp_path):
         load(path)
 
 
+def test_a_huge_file_is_rejected_before_parsing(tmp_path):
+    path = tmp_path / "codes.yaml"
+    with path.open("w") as out:
+        out.write(MINIMAL.read_text())
+        out.write("# padding\n" * 600_000)
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: is \d+\.\d MB, over the 5 MB limit"):
+        load(path)
+
+
 @pytest.mark.parametrize("content", ["", "- just\n- a list\n"], ids=["empty-file", "not-a-mapping"])
 def test_file_that_is_not_a_mapping_is_rejected(tmp_path, content):
     path = tmp_path / "codes.yaml"

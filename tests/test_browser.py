@@ -134,6 +134,12 @@ XSS = [
     "<svg onload=\"window.__xss=1\"></svg> 421",
     "javascript:window.__xss=1 550",
     "\"><iframe src=\"javascript:window.__xss=1\"></iframe> 5.7.1",
+    "<a href=\"javascript:window.__xss=1\">550 5.1.1</a>",
+    "<details open ontoggle=\"window.__xss=1\">452 4.2.2</details>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__xss=1\">554 5.7.1",
+    "<body onload=\"window.__xss=1\">421 4.7.0",
+    "550 5.1.1 <object data=\"javascript:window.__xss=1\"></object>",
+    "${window.__xss=1} {{constructor.constructor('window.__xss=1')()}} 550",
 ]
 
 
@@ -144,7 +150,7 @@ def test_pasted_markup_is_shown_as_text_never_run(page: Page, base_url, payload)
     lookup_box(page).fill(payload + " ")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".lookup__result script, .lookup__result img, .lookup__result svg, .lookup__result iframe").count() == 0
+    assert page.locator(".lookup__result :is(script, img, svg, iframe, object, details, math, body, a[href^='javascript'])").count() == 0
 
 
 def test_decoder_box_survives_instant_navigation(page: Page, base_url):
