@@ -82,7 +82,7 @@ def basic_page(code: BasicCode, catalog: Catalog) -> str:
 
 
 def enhanced_page(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
-    variants = [v for e in catalog.enhanced.values() for v in e.variants]
+    variants = catalog.enhanced_variants
     at = variants.index(entry.variant(cls))
     association_note = entry.associated if re.sub(r"[\d,\s]", "", entry.associated) else None
     return _env.get_template("enhanced_code.md.j2").render(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -258,9 +259,22 @@ class Catalog:
     def severity(self, first_digit: int) -> Digit:
         return self.first_digits[first_digit]
 
+    @cached_property
+    def enhanced_variants(self) -> tuple[str, ...]:
+        """Every concrete enhanced code that has a page, in registry order (4.1.1, 5.1.1, 2.1.5, ...)."""
+        return tuple(v for e in self.enhanced.values() for v in e.variants)
+
+    @cached_property
+    def _enhanced_by_basic(self) -> dict[str, list[EnhancedCode]]:
+        by_basic: dict[str, list[EnhancedCode]] = {}
+        for entry in self.enhanced.values():
+            for basic in entry.basic_codes:
+                by_basic.setdefault(basic, []).append(entry)
+        return by_basic
+
     def enhanced_for_basic(self, code: str) -> list[EnhancedCode]:
         """Reverse of the registry association: the enhanced codes listed with a basic code."""
-        return [e for e in self.enhanced.values() if code in e.basic_codes]
+        return self._enhanced_by_basic.get(code, [])
 
     def related_basic(self, code: str) -> list[str]:
         """Related basic codes in both directions: those this code names and those naming it."""
