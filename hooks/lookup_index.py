@@ -53,7 +53,8 @@ def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
         for code in provider.vendor_codes:
             vendor.setdefault(code.code, []).append({
                 "vendor": provider.name, "title": code.title, "meaning": pages.plain(code.meaning),
-                "action": first_sentence(code.action), "url": f"providers/{provider.id}/#{code.code}"})
+                "action": first_sentence(code.action), "url": f"providers/{provider.id}/#{code.code}",
+                "signs": list(provider.signs)})
     return vendor
 
 

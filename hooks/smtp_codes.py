@@ -224,6 +224,7 @@ class Provider:
     name: str
     kind: str
     docs: str
+    signs: tuple[str, ...]  # words that show a reply came from this provider ("gsmtp")
     replies: tuple[ProviderReply, ...]
     vendor_codes: tuple[VendorCode, ...]
     line: int
@@ -500,7 +501,7 @@ CLASS_FIELDS = {"class": (INTEGER, True), "title": (TEXT, True), "meaning": (TEX
 SUBJECT_FIELDS = {"subject": (INTEGER, True), "title": (TEXT, True), "meaning": (TEXT, True),
                   "source": (TEXT, True)}
 PROVIDER_FIELDS = {"id": (TEXT, True), "name": (TEXT, True), "kind": (TEXT, True), "docs": (TEXT, True),
-                   "replies": ("replies", True), "vendor_codes": ("vendor codes", False)}
+                   "signs": (TEXTS, False), "replies": ("replies", True), "vendor_codes": ("vendor codes", False)}
 REPLY_FIELDS = {"reply": (TEXT, True), "meaning": (TEXT, True), "action": (TEXT, True), "source": (TEXT, True)}
 VENDOR_CODE_FIELDS = {"code": (TEXT, True), "title": (TEXT, True), "meaning": (TEXT, True),
                       "action": (TEXT, True), "source": (TEXT, True)}
@@ -616,7 +617,10 @@ def _provider(path: Path, node: Any) -> Provider:
             raise vendor.fail(f"source must be an https URL, not {vendor.get('source')!r}")
         vendor_codes.append(VendorCode(vendor.code, vendor.get("title"), vendor.get("meaning"),
                                        vendor.get("action"), vendor.get("source")))
-    return Provider(entry.code, entry.get("name"), entry.get("kind"), entry.get("docs"),
+    if vendor_codes and not entry.get("signs"):
+        raise entry.fail("a provider with vendor_codes needs 'signs', the words that show a reply is its own, "
+                         "so that its meanings are applied only to its replies")
+    return Provider(entry.code, entry.get("name"), entry.get("kind"), entry.get("docs"), tuple(entry.get("signs", ())),
                     tuple(replies), tuple(vendor_codes), node.line)
 
 

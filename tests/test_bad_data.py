@@ -93,6 +93,8 @@ CASES = [
     ("symptom-unknown-code", replace_once('codes: ["550", X.1.1, "5.7.708"]', 'codes: ["550", X.1.9]'),
      "code 'X.1.9' is not a basic code, a registry code in X form or a vendor code", "unknown-recipient",
      ("  - id: unknown-recipient", 1)),
+    ("vendor-codes-without-signs", replace_once("    signs: [example.org]\n", ""),
+     "needs 'signs'", "example-mail", (PROVIDER, 1)),
     ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
      "a vendor code is a concrete enhanced code", "5.07.708", ('      - code: "5.07.708"', 1)),
 ]

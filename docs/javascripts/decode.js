@@ -30,7 +30,7 @@
  *
  * @typedef {Object} Note
  * @property {string} kind   "not-found" | "binary" | "truncated" | "mismatch" | "unregistered" |
- *     "class-not-listed" | "generic" | "vendor" | "from-status" | "digit-range"
+ *     "class-not-listed" | "generic" | "vendor" | "vendor-elsewhere" | "from-status" | "digit-range"
  * @property {string} text   one plain sentence (no markup)
  *
  * @typedef {Object} DigitInfo
@@ -62,8 +62,9 @@
  *     (the URL then points at the nearest class's page); null for the X form / unregistered codes
  * @property {string|null} severity   from the class
  * @property {string|null} label      the index's label for that severity, e.g. "Temporary failure"
- * @property {string|null} title      registry title (or vendor title)
- * @property {string} meaning         entry meaning, vendor meaning, or class+subject explanation
+ * @property {string|null} title      the vendor's title where its own meaning applies, else the registry's
+ * @property {string|null} registryTitle  the registry title, or null for an unregistered code
+ * @property {string} meaning         vendor meaning (where it applies), entry meaning, or class+subject explanation
  * @property {string|null} retry
  * @property {string|null} action
  * @property {string|null} url        page URL relative to the site root, or null
@@ -71,8 +72,10 @@
  * @property {{name: string, meaning: string}|null} classInfo
  * @property {{name: string, meaning: string}|null} subjectInfo
  * @property {string} explanation     what the class and subject say
+ * @property {string|null} vendorUrl  the vendor's section on its provider page, when vendor is set
  * @property {{vendor: string, title: string, meaning: string, action: string|null, url: string|null}|null} vendor
- *     the first vendor that gives this concrete code a meaning of its own (index.vendor lists all)
+ *     the vendor whose own meaning applies: the text carries one of its signs ("gsmtp", "RESOLVER."),
+ *     or the code is not registered and this vendor uses it; other vendors' uses are only noted
  *
  * URLs are relative to the site root; resolve them against the index URL.
  */
@@ -463,14 +466,25 @@ function nearestClass(cls, classes) {
   return sorted.length > 0 ? String(sorted[0]) : null;
 }
 
-function describeEnhanced(code, index, notes) {
+/**
+ * The vendor whose own meaning of `code` applies to this text: one whose signs (such as "gsmtp" or
+ * "RESOLVER.") appear in it, or, for a code the registry does not have, the first vendor that uses it.
+ * A registered code from anyone else keeps its registered meaning.
+ */
+function applicableVendor(vendorEntries, registered, text) {
+  const haystack = text.toLowerCase();
+  const shown = vendorEntries.find((v) => (v.signs || []).some((sign) => haystack.includes(sign.toLowerCase())));
+  return shown || (registered ? null : vendorEntries[0] || null);
+}
+
+function describeEnhanced(code, index, notes, text) {
   const [clsPart, subject, detail] = code.split(".");
   const cls = clsPart === "X" ? null : clsPart;
   const key = subject + "." + detail;
   const entry = (index.enhanced && index.enhanced[key]) || null;
   // index.vendor[code] lists every vendor that gives this concrete code a meaning of its own.
   const vendorEntries = (cls && index.vendor && index.vendor[code]) || [];
-  const vendorEntry = vendorEntries[0] || null;
+  const vendorEntry = applicableVendor(vendorEntries, Boolean(entry), text);
   const classInfo = cls && index.classes && index.classes[cls]
     ? { name: index.classes[cls].name, meaning: index.classes[cls].meaning } : null;
   const subjectInfo = index.subjects && index.subjects[subject]
@@ -512,22 +526,27 @@ function describeEnhanced(code, index, notes) {
   if (vendorEntry) {
     vendor = { vendor: vendorEntry.vendor, title: vendorEntry.title, meaning: vendorEntry.meaning,
       action: vendorEntry.action ?? null, url: vendorEntry.url ?? null };
-    const names = vendorEntries.map((v) => v.vendor).join(" and ");
     notes.push({ kind: "vendor", text: entry
-      ? `${names} also use${vendorEntries.length > 1 ? "" : "s"} ${code} with a meaning of ${vendorEntries.length > 1 ? "their" : "its"} own: ${vendorEntry.title}.`
-      : `${code} is a ${names} code: ${vendorEntry.title}.` });
+      ? `The text comes from ${vendor.vendor}, which uses ${code} with a meaning of its own; in the IANA registry it is "${entry.title}".`
+      : `${code} is a ${vendor.vendor} code: ${vendor.title}.` });
+  }
+  for (const other of vendorEntries.filter((v) => v !== vendorEntry)) {
+    notes.push({ kind: "vendor-elsewhere", text: `${other.vendor} uses ${code} with a meaning of its own: ${other.title}.` });
   }
   return {
     code, class: cls, subject, detail, key,
     registered: Boolean(entry),
+    registryTitle: entry ? entry.title ?? null : null,
     classListed,
     severity,
     label: classEntry ? classEntry.label ?? null : null,
-    title: entry ? entry.title ?? null : vendor ? vendor.title : null,
-    meaning: entry && entry.meaning ? entry.meaning : vendor && vendor.meaning ? vendor.meaning : explanation,
-    retry: entry ? entry.retry ?? null : null,
-    action: entry ? entry.action ?? null : vendor ? vendor.action : null,
+    // Where a vendor's own meaning applies, it leads; the registry's stays in registryTitle.
+    title: vendor ? vendor.title : entry ? entry.title ?? null : null,
+    meaning: vendor && vendor.meaning ? vendor.meaning : entry && entry.meaning ? entry.meaning : explanation,
+    retry: vendor ? null : entry ? entry.retry ?? null : null,
+    action: vendor ? vendor.action : entry ? entry.action ?? null : null,
     url: url ?? (vendor ? vendor.url : null),
+    vendorUrl: vendor ? vendor.url : null,
     urls,
     classInfo, subjectInfo, explanation, vendor,
   };
@@ -601,7 +620,7 @@ export function decode(text, index) {
   if (cmd) usedLines.push(cmd.line);
 
   const basicInfo = basic ? describeBasic(basic, index, notes) : null;
-  const enhancedInfo = enhanced ? describeEnhanced(enhanced, index, notes) : null;
+  const enhancedInfo = enhanced ? describeEnhanced(enhanced, index, notes, scanned) : null;
 
   let mismatch = false;
   if (basicInfo && enhancedInfo && enhancedInfo.class && enhancedInfo.class !== basic[0]) {

@@ -139,8 +139,8 @@ function enhancedCard(info) {
   card.appendChild(head);
   if (info.title) card.appendChild(richText("p", "lookup-card__title", info.title));
   card.appendChild(richText("p", "lookup-card__meaning", info.meaning));
-  if (info.vendor && info.registered && info.vendor.meaning) {
-    card.appendChild(richText("p", "lookup-card__vendor", `${info.vendor.vendor}: ${info.vendor.meaning}`));
+  if (info.vendor && info.registryTitle) {
+    card.appendChild(richText("p", "lookup-card__vendor", `Registered meaning of ${info.code}: ${info.registryTitle}.`));
   }
   const dl = el("dl", "lookup-card__facts");
   addRow(dl, "Will a retry help?", info.retry);
@@ -158,8 +158,8 @@ function enhancedCard(info) {
     const shown = info.classListed === false ? info.url.replace(/\/.*$/, "").replace(/#.*/, "") : info.code;
     card.appendChild(pageLink(info.url, `Read the ${shown} page`));
   }
-  if (info.vendor && info.vendor.url && info.vendor.url !== info.url) {
-    card.appendChild(pageLink(info.vendor.url, `${info.vendor.vendor} notes on ${info.code}`));
+  if (info.vendorUrl && info.vendorUrl !== info.url) {
+    card.appendChild(pageLink(info.vendorUrl, `${info.vendor.vendor} notes on ${info.code}`));
   }
   return card;
 }

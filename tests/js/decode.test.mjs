@@ -482,12 +482,25 @@ describe("decode(): descriptions", () => {
     });
   }
 
-  test("vendor info is attached whenever index.vendor has the code", () => {
+  test("a vendor's own meaning is used for its replies, the registered one for everyone else's", () => {
     for (const [code, vendors] of Object.entries(index.vendor || {})) {
-      const r = decode(`${code[0]}50 ${code} rejected`, index);
-      assert.equal(r.enhanced, code);
-      assert.equal(r.enhancedInfo.vendor.vendor, vendors[0].vendor);
-      for (const v of vendors) assert.ok(r.notes.find((n) => n.kind === "vendor").text.includes(v.vendor));
+      for (const v of vendors) {
+        // The vendor's own meaning applies when the text shows the vendor.
+        const r = decode(`${code[0]}50 ${code} rejected by mx.example (${v.signs[0]})`, index);
+        assert.equal(r.enhanced, code);
+        assert.equal(r.enhancedInfo.vendor.vendor, v.vendor);
+        assert.equal(r.enhancedInfo.title, v.title);
+      }
+      // Without a sign, a registered code keeps its registered meaning; the vendors are only noted.
+      const plain = decode(`${code[0]}50 ${code} rejected`, index);
+      const key = code.split(".").slice(1).join(".");
+      if (index.enhanced[key]) {
+        assert.equal(plain.enhancedInfo.vendor, null);
+        assert.equal(plain.enhancedInfo.title, index.enhanced[key].title);
+        assert.equal(plain.notes.filter((n) => n.kind === "vendor-elsewhere").length, vendors.length);
+      } else {
+        assert.equal(plain.enhancedInfo.vendor.vendor, vendors[0].vendor);
+      }
     }
   });
 
