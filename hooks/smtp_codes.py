@@ -257,9 +257,6 @@ class Catalog:
     providers: dict[str, Provider]
     symptoms: dict[str, Symptom]
 
-    def severity(self, first_digit: int) -> Digit:
-        return self.first_digits[first_digit]
-
     @cached_property
     def enhanced_variants(self) -> tuple[str, ...]:
         """Every concrete enhanced code that has a page, in registry order (4.1.1, 5.1.1, 2.1.5, ...)."""

@@ -108,44 +108,41 @@ function addRow(dl, term, value) {
   dl.appendChild(richText("dd", null, value));
 }
 
-function basicCard(info) {
+/**
+ * The parts both cards share: kind, code with its badges, title, meaning, an optional line, and the
+ * retry and action facts. `badges` go into the head (the vendor's name); `extra` is a line after the
+ * meaning (the registered meaning, when a vendor's own leads).
+ */
+function cardBody(kind, info, title, badges, extra) {
   const card = el("section", "lookup-card");
-  card.setAttribute("aria-label", `Basic reply code ${info.code}`);
-  card.appendChild(el("p", "lookup-card__kind", "Basic reply code"));
+  card.setAttribute("aria-label", `${kind} ${info.code}`);
+  card.appendChild(el("p", "lookup-card__kind", kind));
   const head = el("p", "lookup-card__head");
   head.appendChild(el("code", "lookup-card__code", info.code));
   if (info.severity) head.appendChild(severityBadge(info));
   if (!info.registered) head.appendChild(badge("Not registered", "unregistered"));
+  head.append(...badges);
   card.appendChild(head);
-  if (info.text) card.appendChild(richText("p", "lookup-card__title", info.text));
+  if (title) card.appendChild(richText("p", "lookup-card__title", title));
   card.appendChild(richText("p", "lookup-card__meaning", info.meaning));
+  if (extra) card.appendChild(richText("p", "lookup-card__vendor", extra));
   const dl = el("dl", "lookup-card__facts");
   addRow(dl, "Will a retry help?", info.retry);
   addRow(dl, "What to do", info.action);
   if (dl.childNodes.length) card.appendChild(dl);
+  return card;
+}
+
+function basicCard(info) {
+  const card = cardBody("Basic reply code", info, info.text, [], null);
   if (info.url) card.appendChild(pageLink(info.url, `Read the ${info.code} page`));
   return card;
 }
 
 function enhancedCard(info) {
-  const card = el("section", "lookup-card");
-  card.setAttribute("aria-label", `Enhanced status code ${info.code}`);
-  card.appendChild(el("p", "lookup-card__kind", "Enhanced status code"));
-  const head = el("p", "lookup-card__head");
-  head.appendChild(el("code", "lookup-card__code", info.code));
-  if (info.severity) head.appendChild(severityBadge(info));
-  if (!info.registered) head.appendChild(badge("Not registered", "unregistered"));
-  if (info.vendor) head.appendChild(badge(info.vendor.vendor, "vendor"));
-  card.appendChild(head);
-  if (info.title) card.appendChild(richText("p", "lookup-card__title", info.title));
-  card.appendChild(richText("p", "lookup-card__meaning", info.meaning));
-  if (info.vendor && info.registryTitle) {
-    card.appendChild(richText("p", "lookup-card__vendor", `Registered meaning of ${info.code}: ${info.registryTitle}.`));
-  }
-  const dl = el("dl", "lookup-card__facts");
-  addRow(dl, "Will a retry help?", info.retry);
-  addRow(dl, "What to do", info.action);
-  if (dl.childNodes.length) card.appendChild(dl);
+  const card = cardBody("Enhanced status code", info, info.title,
+    info.vendor ? [badge(info.vendor.vendor, "vendor")] : [],
+    info.vendor && info.registryTitle ? `Registered meaning of ${info.code}: ${info.registryTitle}.` : null);
   if (info.class === null && Object.keys(info.urls).length > 1) {
     // X form: offer every class page.
     const p = el("p", "lookup-card__links");
