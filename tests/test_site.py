@@ -6,7 +6,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
@@ -128,7 +128,14 @@ def test_no_request_to_a_third_party_host(site):
     assert not offenders
 
 
-def test_no_broken_internal_link(site):
+def test_no_broken_internal_link_or_anchor(site):
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = set(re.findall(r'\sid="([^"]+)"', path.read_text()))
+        return ids[path]
+
     broken = []
     for page in html_pages(site):
         url = "/" + str(page.relative_to(site))
@@ -137,7 +144,11 @@ def test_no_broken_internal_link(site):
             if target.scheme or target.netloc or not target.path:
                 continue
             path = site / target.path.lstrip("/")
-            if not (path.is_file() or (path / "index.html").is_file()):
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append((url, href))
+            elif target.fragment and path.suffix == ".html" and unquote(target.fragment) not in anchors(path):
                 broken.append((url, href))
     assert not broken
 
