@@ -320,6 +320,16 @@ class Node(dict):
     line: int = 0
 
 
+class Items(list):
+    """A YAML sequence that remembers the line of each item, for items that are not mappings."""
+
+    lines: list[int] = []
+
+
+def _items(sequence: Any) -> list[tuple[Any, int | None]]:
+    return list(zip(sequence, getattr(sequence, "lines", [None] * len(sequence))))
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5x faster
     path: Path
 
@@ -329,6 +339,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     code = next((v.value for k, v in node.value if k.value == "code" and isinstance(v, yaml.ScalarNode)), None)
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DataError(loader.path, key_node.start_mark.line + 1, "a mapping key must be a plain value, not a list or mapping", code)
         key = loader.construct_object(key_node)
         if key in seen:
             raise DataError(loader.path, key_node.start_mark.line + 1, f"duplicate key '{key}'", code)
@@ -338,7 +350,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     return mapping
 
 
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Items:
+    items = Items(loader.construct_sequence(node, deep=True))
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 MAX_FILE_BYTES = 5_000_000  # about ten times today's file: far larger means a mistake, not data
@@ -363,6 +382,10 @@ def _read_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise DataError(path, line, f"YAML syntax error: {error.problem or error.context}") from None
+    except yaml.reader.ReaderError as error:  # a control character such as NUL: no mark, a position
+        line = text[: error.position].count("\n") + 1
+        character = error.character if isinstance(error.character, int) else ord(error.character)
+        raise DataError(path, line, f"YAML syntax error: {error.reason} (character {character:#04x})") from None
     finally:
         loader.dispose()
 
@@ -392,10 +415,10 @@ def _short(value: Any) -> str:
 class _Entry:
     """One mapping of the data file, checked field by field against a fixed list of keys."""
 
-    def __init__(self, path: Path, node: Any, fields: dict[str, tuple[str, bool]], what: str):
+    def __init__(self, path: Path, node: Any, fields: dict[str, tuple[str, bool]], what: str, line: int | None = None):
         self.path = path
         if not isinstance(node, Node):
-            raise DataError(path, getattr(node, "line", None), f"each {what} must be a mapping of fields")
+            raise DataError(path, line, f"each {what} must be a mapping of fields, not {_short(node)}")
         self.node = node
         self.code = str(node["code"]) if "code" in node else None
         unknown = [key for key in node if key not in fields]
@@ -526,8 +549,8 @@ def _guidance(entry: _Entry) -> Guidance:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _basic(path: Path, node: Any) -> BasicCode:
-    entry = _Entry(path, node, BASIC_FIELDS, "basic code")
+def _basic(path: Path, node: Any, line: int | None) -> BasicCode:
+    entry = _Entry(path, node, BASIC_FIELDS, "basic code", line)
     code = entry.code
     if not BASIC_CODE.fullmatch(code):
         raise entry.fail("a basic code is three digits: first 2-5, second 0-5, third 0-9 (RFC 5321 §4.2)")
@@ -537,8 +560,8 @@ def _basic(path: Path, node: Any) -> BasicCode:
     if not registry_only and not entry.get("commands"):
         raise entry.fail("field 'commands' is required unless 'registry_only: true'")
     extensions = []
-    for raw in entry.get("extensions", []):
-        ext = _Entry(path, raw, EXTENSION_FIELDS, f"extension of code {code}")
+    for raw, line in _items(entry.get("extensions", [])):
+        ext = _Entry(path, raw, EXTENSION_FIELDS, f"extension of code {code}", line)
         ext.code = code
         extensions.append(Extension(ext.get("name"), ext.source(ext.get("source")), ext.get("text"),
                                     ext.commands(), ext.get("use")))
@@ -556,8 +579,8 @@ def _basic(path: Path, node: Any) -> BasicCode:
     )
 
 
-def _enhanced(path: Path, node: Any, subjects: dict[int, Subject]) -> EnhancedCode:
-    entry = _Entry(path, node, ENHANCED_FIELDS, "enhanced code")
+def _enhanced(path: Path, node: Any, line: int | None, subjects: dict[int, Subject]) -> EnhancedCode:
+    entry = _Entry(path, node, ENHANCED_FIELDS, "enhanced code", line)
     code = entry.code
     match = ENHANCED_ENTRY.fullmatch(code)
     if not match:
@@ -580,12 +603,13 @@ def _enhanced(path: Path, node: Any, subjects: dict[int, Subject]) -> EnhancedCo
     for basic in record.basic_codes:
         # RFC 2034 §4: the enhanced class matches the basic code's first digit.
         if int(basic[0]) not in classes:
-            raise entry.fail(f"associated basic code {basic} has class {basic[0]}, which is not in classes {list(classes)}")
+            raise entry.fail(f"associated basic code {basic} has class {basic[0]}, which is not in classes {list(classes)}"
+                             " (RFC 2034 §4; 3yz replies carry no enhanced code)")
     return record
 
 
-def _provider(path: Path, node: Any) -> Provider:
-    entry = _Entry(path, node, PROVIDER_FIELDS, "provider")
+def _provider(path: Path, node: Any, line: int | None) -> Provider:
+    entry = _Entry(path, node, PROVIDER_FIELDS, "provider", line)
     entry.code = entry.get("id")
     if not SLUG.fullmatch(entry.code):
         raise entry.fail("a provider id is a lower-case slug such as 'microsoft-365' (it becomes the page URL)")
@@ -594,8 +618,8 @@ def _provider(path: Path, node: Any) -> Provider:
     if not URL.fullmatch(entry.get("docs")):
         raise entry.fail(f"docs must be an https URL, not {entry.get('docs')!r}")
     replies = []
-    for raw in entry.get("replies"):
-        reply = _Entry(path, raw, REPLY_FIELDS, f"reply of provider {entry.code}")
+    for raw, line in _items(entry.get("replies")):
+        reply = _Entry(path, raw, REPLY_FIELDS, f"reply of provider {entry.code}", line)
         text = reply.get("reply")
         start = REPLY_START.match(text)
         reply.code = start[0] if start else None
@@ -606,8 +630,8 @@ def _provider(path: Path, node: Any) -> Provider:
         replies.append(ProviderReply(text, reply.get("meaning"), reply.get("action"), reply.get("source"),
                                      start[1], start[2], raw.line))
     vendor_codes = []
-    for raw in entry.get("vendor_codes", []):
-        vendor = _Entry(path, raw, VENDOR_CODE_FIELDS, f"vendor code of provider {entry.code}")
+    for raw, line in _items(entry.get("vendor_codes", [])):
+        vendor = _Entry(path, raw, VENDOR_CODE_FIELDS, f"vendor code of provider {entry.code}", line)
         if not CONCRETE_ENHANCED.fullmatch(vendor.code):
             raise vendor.fail("a vendor code is a concrete enhanced code such as 5.7.708 (RFC 3463 §2 syntax)")
         if not URL.fullmatch(vendor.get("source")):
@@ -621,8 +645,8 @@ def _provider(path: Path, node: Any) -> Provider:
                     tuple(replies), tuple(vendor_codes), node.line)
 
 
-def _symptom(path: Path, node: Any) -> Symptom:
-    entry = _Entry(path, node, SYMPTOM_FIELDS, "symptom")
+def _symptom(path: Path, node: Any, line: int | None) -> Symptom:
+    entry = _Entry(path, node, SYMPTOM_FIELDS, "symptom", line)
     entry.code = entry.get("id")
     if not SLUG.fullmatch(entry.code):
         raise entry.fail("a symptom id is a lower-case slug such as 'unknown-recipient' (it becomes the page URL)")
@@ -632,8 +656,8 @@ def _symptom(path: Path, node: Any) -> Symptom:
 
 def _digits(path: Path, nodes: Any, fields: dict, what: str, allowed: range) -> dict[int, Digit]:
     digits = {}
-    for node in nodes if isinstance(nodes, list) else []:
-        entry = _Entry(path, node, fields, what)
+    for node, line in _items(nodes if isinstance(nodes, list) else []):
+        entry = _Entry(path, node, fields, what, line)
         number = entry.get("digit")
         if number not in allowed or number in digits:
             raise entry.fail(f"{what} {number} is outside {allowed.start}-{allowed.stop - 1} or listed twice")
@@ -665,8 +689,6 @@ def _check_references(path: Path, catalog: Catalog) -> None:
         for basic in record.basic_codes:
             if basic not in catalog.basic:
                 raise DataError(path, record.line, f"associated basic code '{basic}' is not in basic_codes", record.code)
-        if record.basic_codes and any(catalog.basic[b].first == 3 for b in record.basic_codes):
-            raise DataError(path, record.line, "3yz replies carry no enhanced code (RFC 2034 §4)", record.code)
     vendor_codes = {v.code for p in catalog.providers.values() for v in p.vendor_codes}
     for provider in catalog.providers.values():
         for reply in provider.replies:
@@ -702,14 +724,18 @@ def load(path: Path | str) -> Catalog:
     second = _digits(path, digits["second"], SECOND_DIGIT_FIELDS, "second digit", range(0, 6))
 
     classes = {}
-    for node in raw["enhanced_classes"]:
-        entry = _Entry(path, node, CLASS_FIELDS, "enhanced class")
+    for node, line in _items(raw["enhanced_classes"]):
+        entry = _Entry(path, node, CLASS_FIELDS, "enhanced class", line)
+        if entry.get("class") in classes:
+            raise entry.fail(f"class {entry.get('class')} is listed twice")
         classes[entry.get("class")] = EnhancedClass(entry.get("class"), entry.get("title"), entry.get("meaning"))
     if list(classes) != [2, 4, 5]:
         raise top.fail("enhanced_classes must be 2, 4 and 5, in order (RFC 3463 §2)")
     subjects = {}
-    for node in raw["enhanced_subjects"]:
-        entry = _Entry(path, node, SUBJECT_FIELDS, "enhanced subject")
+    for node, line in _items(raw["enhanced_subjects"]):
+        entry = _Entry(path, node, SUBJECT_FIELDS, "enhanced subject", line)
+        if entry.get("subject") in subjects or not 0 <= entry.get("subject") <= 999:
+            raise entry.fail(f"subject {entry.get('subject')} is listed twice or outside 0-999 (RFC 3463 §2)")
         subjects[entry.get("subject")] = Subject(entry.get("subject"), entry.get("title"), entry.get("meaning"),
                                                  entry.source(entry.get("source")))
 
@@ -718,10 +744,10 @@ def load(path: Path | str) -> Catalog:
         second_digits=second,
         classes=classes,
         subjects=subjects,
-        basic=_unique(path, [_basic(path, node) for node in raw["basic_codes"]], "basic code"),
-        enhanced=_unique(path, [_enhanced(path, node, subjects) for node in raw["enhanced_codes"]], "enhanced code"),
-        providers=_unique(path, [_provider(path, node) for node in raw["providers"]], "provider"),
-        symptoms=_unique(path, [_symptom(path, node) for node in raw["symptoms"]], "symptom"),
+        basic=_unique(path, [_basic(path, *item) for item in _items(raw["basic_codes"])], "basic code"),
+        enhanced=_unique(path, [_enhanced(path, *item, subjects) for item in _items(raw["enhanced_codes"])], "enhanced code"),
+        providers=_unique(path, [_provider(path, *item) for item in _items(raw["providers"])], "provider"),
+        symptoms=_unique(path, [_symptom(path, *item) for item in _items(raw["symptoms"])], "symptom"),
     )
     _check_references(path, catalog)
     return catalog
@@ -733,7 +759,10 @@ _cache: dict[Path, tuple[float, Catalog]] = {}
 def load_cached(path: Path | str) -> Catalog:
     """load(), but read the file again only when it changed: several hooks share one catalog."""
     path = Path(path)
-    mtime = path.stat().st_mtime
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as error:
+        raise DataError(path, None, f"cannot be read: {error.strerror}") from None
     if path not in _cache or _cache[path][0] != mtime:
         _cache[path] = (mtime, load(path))
     return _cache[path][1]

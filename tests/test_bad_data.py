@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site
-from smtp_codes import DataError, load
+from smtp_codes import DataError, load, load_cached
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
@@ -93,6 +93,16 @@ CASES = [
     ("symptom-unknown-code", replace_once('codes: ["550", X.1.1, "5.7.708"]', 'codes: ["550", X.1.9]'),
      "code 'X.1.9' is not a basic code, a registry code in X form or a vendor code", "unknown-recipient",
      ("  - id: unknown-recipient", 1)),
+    ("list-as-key", replace_once("    meaning: A local error.\n", "    meaning: A local error.\n    ? [a, b]\n    : 1\n"),
+     "a mapping key must be a plain value", "451", ("? [a, b]", 1)),
+    ("item-not-a-mapping", replace_once("basic_codes:\n", 'basic_codes:\n  - "421"\n'),
+     "each basic code must be a mapping of fields, not '421'", None, ('  - "421"', 1)),
+    ("extension-not-a-mapping", replace_once("    commands: [RCPT]\n", "    commands: [RCPT]\n    extensions: [SIZE]\n"),
+     "each extension of code 550 must be a mapping of fields, not 'SIZE'", None, ("extensions: [SIZE]", 1)),
+    ("duplicate-class", replace_once("  - class: 4\n", "  - class: 2\n"),
+     "class 2 is listed twice", None, ("  - class: 2", 2)),
+    ("duplicate-subject", replace_once("enhanced_subjects:\n", "enhanced_subjects:\n  - subject: 1\n    title: Again\n    meaning: Again.\n    source: RFC 3463 §3.2\n"),
+     "subject 1 is listed twice", None, ("  - subject: 1", 2)),
     ("vendor-codes-without-signs", replace_once("    signs: [example.org]\n", ""),
      "needs 'signs'", "example-mail", (PROVIDER, 1)),
     ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
@@ -130,6 +140,20 @@ def test_non_utf8_bytes_are_rejected(tmp_path):
     path.write_bytes(text.encode().replace(b"A local error.", b"A local \xff error."))
     with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local error.')}: not valid UTF-8 \(byte 0xff\)"):
         load(path)
+
+
+def test_a_control_character_is_rejected_with_its_line(tmp_path):
+    path = tmp_path / "codes.yaml"
+    text = MINIMAL.read_text()
+    path.write_text(text.replace("A local error.", "A local \x00 error."))
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local error.')}: YAML syntax error"):
+        load(path)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    path = tmp_path / "codes.yaml"
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: cannot be read: No such file"):
+        load_cached(path)
 
 
 def test_a_huge_file_is_rejected_before_parsing(tmp_path):
