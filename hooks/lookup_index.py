@@ -22,22 +22,27 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(\"])")
 
 def first_sentence(markdown: str) -> str:
     """The verdict or key action a guidance field opens with (the content guide asks for one)."""
-    return SENTENCE_END.split(pages.plain(markdown), maxsplit=1)[0]
+    return SENTENCE_END.split(index_text(markdown), maxsplit=1)[0]
+
+
+def index_text(markdown: str) -> str:
+    """Index text keeps its code spans: the decoder shows `RCPT TO` as code."""
+    return pages.plain(markdown, keep_code=True)
 
 
 def build_index(catalog: Catalog) -> dict:
     def guidance(g):
-        return {"meaning": pages.plain(g.meaning), "retry": first_sentence(g.retry), "action": first_sentence(g.sender)}
+        return {"meaning": index_text(g.meaning), "retry": first_sentence(g.retry), "action": first_sentence(g.sender)}
 
     return {
         "first_digits": {str(d.digit): {"name": d.name, "severity": d.severity, "label": d.label,
-                                        "meaning": pages.plain(d.meaning)} for d in catalog.first_digits.values()},
-        "second_digits": {str(d.digit): {"name": d.name, "meaning": pages.plain(d.meaning)}
+                                        "meaning": index_text(d.meaning)} for d in catalog.first_digits.values()},
+        "second_digits": {str(d.digit): {"name": d.name, "meaning": index_text(d.meaning)}
                           for d in catalog.second_digits.values()},
         "classes": {str(c.number): {"name": c.title, "severity": catalog.first_digits[c.number].severity,
-                                    "label": catalog.first_digits[c.number].label, "meaning": pages.plain(c.meaning)}
+                                    "label": catalog.first_digits[c.number].label, "meaning": index_text(c.meaning)}
                     for c in catalog.classes.values()},
-        "subjects": {str(s.number): {"name": s.title, "meaning": pages.plain(s.meaning)} for s in catalog.subjects.values()},
+        "subjects": {str(s.number): {"name": s.title, "meaning": index_text(s.meaning)} for s in catalog.subjects.values()},
         "basic": {c.code: {**({"text": c.text} if c.text else {}), **guidance(c.guidance), "url": f"{c.code}/"}
                   for c in catalog.basic.values()},
         "enhanced": {e.code[2:]: {"title": e.title, **guidance(e.guidance), "classes": list(e.classes),
@@ -52,7 +57,7 @@ def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
     for provider in catalog.providers.values():
         for code in provider.vendor_codes:
             vendor.setdefault(code.code, []).append({
-                "vendor": provider.name, "title": code.title, "meaning": pages.plain(code.meaning),
+                "vendor": provider.name, "title": code.title, "meaning": index_text(code.meaning),
                 "action": first_sentence(code.action), "url": f"providers/{provider.id}/#{code.code}",
                 "signs": list(provider.signs)})
     return vendor

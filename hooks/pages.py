@@ -2,7 +2,7 @@
 
 `generated_pages(catalog)` returns {source path: Markdown} for every page made from the data: one per
 basic code (`550.md`, served at /550/), one per class an enhanced code is used with (`4.2.2.md` and
-`5.2.2.md`), and the two code indexes. `render_table(name, catalog)` gives the generated tables that
+`5.2.2.md`), one per provider and per symptom guide, and the indexes of all four. `render_table(name, catalog)` gives the generated tables that
 hand-written pages place with a `<!-- smtp:NAME -->` marker. The layouts are Jinja templates beside
 this module.
 """
@@ -21,10 +21,19 @@ MARKER = re.compile(r"<!-- smtp:([a-z_]+) -->")
 REPLIES_ON_A_CODE_PAGE = 6  # the most common codes have dozens; the provider pages list them all
 
 
-def plain(markdown: str) -> str:
-    """Markdown inline text as plain text, for front matter and title attributes."""
+CODE_SPAN = re.compile(r"(`[^`]*`)")
+EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
+
+
+def plain(markdown: str, keep_code: bool = False) -> str:
+    """Markdown inline text as plain text, for front matter, CSV and title attributes. Links keep
+    their words and emphasis goes; code spans keep every character inside them (`selector._domainkey`),
+    and with keep_code also their backticks, for the decoder, which shows them as code."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return " ".join(re.sub(r"[`*_]", "", text).split())
+    parts = [part if part.startswith("`") else EMPHASIS.sub("", part) for part in CODE_SPAN.split(text)]
+    if not keep_code:
+        parts = [part.strip("`") if part.startswith("`") else part for part in parts]
+    return " ".join("".join(parts).split())
 
 
 _env = jinja2.Environment(

@@ -57,6 +57,13 @@ def test_typing_a_code_shows_its_card(page: Page, base_url):
     expect(basic.get_by_role("link")).to_have_attribute("href", re.compile(r"/550/$"))
 
 
+def test_success_codes_get_the_success_badge(page: Page, base_url):
+    page.goto(f"{base_url}/lookup/")
+    lookup_box(page).fill("250 2.1.5 Ok")
+    expect(card(page, "Basic reply code", "250").locator(".smtp-badge")).to_have_class(re.compile("smtp-badge--positive"))
+    expect(card(page, "Enhanced status code", "2.1.5").locator(".smtp-badge")).to_have_text("Success")
+
+
 def test_pasting_a_bounce_shows_both_codes_and_the_command(page: Page, base_url):
     page.goto(f"{base_url}/lookup/")
     lookup_box(page).fill(GMAIL_BOUNCE)

@@ -16,7 +16,7 @@
  * @property {string|null} command    the SMTP command the reply answered, when the text says:
  *     "CONNECT" (greeting / initial connection), "EHLO", "HELO", "LHLO", "STARTTLS", "AUTH",
  *     "MAIL FROM", "RCPT TO", "DATA", "end of DATA", "BDAT", "RSET", "VRFY", "EXPN", "QUIT"
- * @property {"success"|"intermediate"|"transient"|"permanent"|null} severity
+ * @property {"positive"|"intermediate"|"transient"|"permanent"|null} severity
  *     what the reply means for delivery: the basic code's first digit when there is a basic code
  *     (SMTP clients act on it), otherwise the enhanced code's class
  * @property {boolean} mismatch       true when the basic code's first digit and the enhanced
@@ -556,7 +556,7 @@ function describeEnhanced(code, index, notes, text) {
 // decode(): put it together.
 // ---------------------------------------------------------------------------------------------
 
-const SEVERITY_WORDS = { success: "success", intermediate: "intermediate", transient: "temporary failure", permanent: "permanent failure" };
+const SEVERITY_WORDS = { positive: "success", intermediate: "intermediate reply", transient: "temporary failure", permanent: "permanent failure" };
 
 function emptyResult(notes) {
   return {

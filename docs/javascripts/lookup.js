@@ -21,7 +21,7 @@ const URL_DELAY_MS = 400;      // Safari limits history.replaceState calls; upda
 const MAX_QUERY_CHARS = 500;   // longest ?q= we write
 
 const SEVERITY_LABELS = {
-  success: "Success",
+  positive: "Success",
   transient: "Temporary failure",
   permanent: "Permanent failure",
   intermediate: "Intermediate",
@@ -89,13 +89,11 @@ function pageLink(url, label) {
 // Rendering.
 // ---------------------------------------------------------------------------------------------
 
-// Severity badges reuse the site's .smtp-badge colours (site.css), so the decoder and the code
-// pages look alike.
-const BADGE_MODIFIERS = { success: "positive", intermediate: "intermediate", transient: "transient", permanent: "permanent" };
-
+// Severity badges reuse the site's .smtp-badge colours (site.css), named by the data's severity
+// words, so the decoder and the code pages look alike.
 function severityBadge(info) {
   const text = info.label ?? SEVERITY_LABELS[info.severity] ?? info.severity;
-  return el("span", `smtp-badge smtp-badge--${BADGE_MODIFIERS[info.severity] ?? "intermediate"} lookup-badge`, text);
+  return el("span", `smtp-badge smtp-badge--${info.severity} lookup-badge`, text);
 }
 
 function badge(text, modifier) {
@@ -152,7 +150,7 @@ function enhancedCard(info) {
     });
     card.appendChild(p);
   } else if (info.url) {
-    const shown = info.classListed === false ? info.url.replace(/\/.*$/, "").replace(/#.*/, "") : info.code;
+    const shown = info.classListed === false ? info.url.replace(/\/.*$/, "") : info.code;
     card.appendChild(pageLink(info.url, `Read the ${shown} page`));
   }
   if (info.vendorUrl && info.vendorUrl !== info.url) {

@@ -376,10 +376,20 @@ describe("decode(): descriptions", () => {
     assert.equal(r.basicInfo.digits.second.name, index.second_digits["5"].name);
   });
 
-  test("421 is transient, 250 success, 354 intermediate", () => {
-    assert.equal(decode("421", index).severity, index.first_digits["4"].severity);
-    assert.equal(decode("250", index).severity, index.first_digits["2"].severity);
-    assert.equal(decode("354", index).severity, index.first_digits["3"].severity);
+  test("421 is transient, 250 positive, 354 intermediate, 550 permanent (RFC 5321 §4.2.1)", () => {
+    // Literal words: lookup.js names its badge classes after them (smtp-badge--positive, ...).
+    assert.equal(decode("421", index).severity, "transient");
+    assert.equal(decode("250", index).severity, "positive");
+    assert.equal(decode("354", index).severity, "intermediate");
+    assert.equal(decode("550", index).severity, "permanent");
+    assert.equal(decode("2.1.5", index).severity, "positive");
+  });
+
+  test("a mismatch with a success code names both sides in words", () => {
+    const r = decode("250 5.1.1 odd gateway", index);
+    assert.equal(r.mismatch, true);
+    const note = r.notes.find((n) => n.kind === "mismatch").text;
+    assert.match(note, /250 is a success but 5\.1\.1 says permanent failure/);
   });
 
   test("registry-only basic code without text", () => {
