@@ -227,7 +227,6 @@ def differing_files(a: Path, b: Path) -> list[str]:
 # Synthetic data: about `factor` times the pages
 # ---------------------------------------------------------------------------------------------------
 
-BASIC = re.compile(r"[2-5][0-5][0-9]")
 
 
 def synthetic_data(source: Path, factor: int) -> tuple[str, dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,7 +19,8 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import smtp_codes  # noqa: E402
 
 REFERENCE = Path(__file__).parent / "reference"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")  # Debian's chromium package
+# Debian's chromium package, as scripts/setup installs it; CHROMIUM_PATH picks another browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 

@@ -155,12 +155,6 @@ def test_registry_only_codes_are_associated_with_an_enhanced_code(code):
     assert DATA.enhanced_for_basic(code.code)
 
 
-def test_associations_are_symmetric_in_the_catalog():
-    for entry in ENHANCED:
-        for basic in entry.basic_codes:
-            assert entry in DATA.enhanced_for_basic(basic)
-
-
 # --- content ---------------------------------------------------------------------------------------
 
 

@@ -185,6 +185,15 @@ def test_related_codes_are_linked_both_ways(site):
             assert code in related(other), (code, other)
 
 
+def test_registry_associations_are_linked_from_both_pages(site):
+    for entry in DATA.enhanced.values():
+        for basic in entry.basic_codes:
+            variant = DATA.enhanced_page(entry.code, int(basic[0]))
+            assert f"../{variant}/" in refs(site / basic / "index.html").links, (basic, variant)
+            for page in entry.variants:
+                assert f"../{basic}/" in refs(site / page / "index.html").links, (page, basic)
+
+
 def test_code_pages_link_previous_and_next(site):
     codes = list(DATA.basic)
     for before, code, after in zip(codes, codes[1:], codes[2:]):
