@@ -2,9 +2,9 @@
 
 `generated_pages(catalog)` returns {source path: Markdown} for every page made from the data: one per
 basic code (`550.md`, served at /550/), one per class an enhanced code is used with (`4.2.2.md` and
-`5.2.2.md`), one per provider and per symptom guide, and the indexes of all four. `render_table(name, catalog)` gives the generated tables that
-hand-written pages place with a `<!-- smtp:NAME -->` marker. The layouts are Jinja templates beside
-this module.
+`5.2.2.md`), one per provider and per symptom guide, and the indexes of all four.
+`render_table(name, catalog)` gives the generated tables that hand-written pages place with a
+`<!-- smtp:NAME -->` marker. The layouts are Jinja templates beside this module.
 """
 
 from __future__ import annotations
@@ -73,11 +73,12 @@ def basic_page(code: BasicCode, catalog: Catalog) -> str:
     at = codes.index(code.code)
     enhanced = [(f"{catalog.enhanced_page(e.code, code.first)}.md", catalog.enhanced_page(e.code, code.first), e.title)
                 for e in catalog.enhanced_for_basic(code.code)]
+    words = heading(code, catalog)
     return _env.get_template("basic_code.md.j2").render(
         code=code,
-        title=f"{code.code} {heading(code, catalog)}",
+        title=f"{code.code} {words}",
         search_boost=search_boost(code.code),
-        heading=heading(code, catalog),
+        heading=words,
         first=catalog.first_digits[code.first],
         second=catalog.second_digits[code.second],
         commands=COMMANDS,
@@ -143,8 +144,7 @@ def code_links(code: str, catalog: Catalog, prefix: str = "") -> list[tuple[str,
         return [(f"{prefix}{code}.md", code)]
     if code in catalog.enhanced:
         return [(f"{prefix}{variant}.md", variant) for variant in catalog.enhanced[code].variants]
-    entry = catalog.enhanced.get(f"X{code[1:]}")
-    if entry and int(code[0]) in entry.classes:
+    if catalog.has_registry_page(code):
         return [(f"{prefix}{code}.md", code)]
     provider = next(p for p, _ in catalog.vendor_uses(code))
     return [(f"{prefix}providers/{provider.id}.md#{code}", code)]

@@ -302,6 +302,12 @@ class Catalog:
         """The guides listing a basic code, a registry code (X form) or a concrete vendor code."""
         return [s for s in self.symptoms.values() if code in s.codes]
 
+    def has_registry_page(self, concrete: str) -> bool:
+        """Whether a concrete enhanced code ("5.1.1") has a page of its own: the registry has its entry,
+        used with that class."""
+        entry = self.enhanced.get(f"X{concrete[1:]}")
+        return entry is not None and int(concrete[0]) in entry.classes
+
     def enhanced_page(self, code: str, preferred_class: int | None = None) -> str:
         """The concrete code whose page shows an X-form code, in the preferred class if it has one."""
         entry = self.enhanced[code]
@@ -695,7 +701,7 @@ def _check_references(path: Path, catalog: Catalog) -> None:
             if reply.basic not in catalog.basic:
                 raise DataError(path, reply.line, f"reply code {reply.basic} is not in basic_codes",
                                 " ".join(filter(None, (reply.basic, reply.enhanced))))
-            if reply.enhanced and not _has_page(catalog, reply.enhanced, vendor_codes):
+            if reply.enhanced and not (catalog.has_registry_page(reply.enhanced) or reply.enhanced in vendor_codes):
                 raise DataError(path, reply.line, f"enhanced code {reply.enhanced} has no page: it is not a class the "
                                 "registry entry is used with, nor a vendor code", f"{reply.basic} {reply.enhanced}")
     for symptom in catalog.symptoms.values():
@@ -703,11 +709,6 @@ def _check_references(path: Path, catalog: Catalog) -> None:
             if code not in catalog.basic and code not in catalog.enhanced and code not in vendor_codes:
                 raise DataError(path, symptom.line, f"code '{code}' is not a basic code, a registry code in X form "
                                 "or a vendor code of a provider", symptom.id)
-
-
-def _has_page(catalog: Catalog, code: str, vendor_codes: set[str]) -> bool:
-    entry = catalog.enhanced.get(f"X{code[1:]}")
-    return code in vendor_codes or (entry is not None and int(code[0]) in entry.classes)
 
 
 def load(path: Path | str) -> Catalog:
