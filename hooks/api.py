@@ -1,4 +1,4 @@
-"""MkDocs hook: publish the data for programs, next to the pages for people.
+"""The data for programs, published next to the pages for people: pure, from the catalog.
 
 - /codes.json: every code, with every field a program would want and the URL of its page
 - /550.json, /5.1.1.json, ...: one record per code page, the same record as in codes.json
@@ -14,14 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
-
-import pages
-from generate_pages import catalog_for
-from smtp_codes import COMMANDS, BasicCode, Catalog, EnhancedCode, Guidance, Source
+import urls
+from markup import plain
+from records import COMMANDS, BasicCode, Catalog, EnhancedCode, Guidance, Source
 
 API_VERSION = 1
 SCHEMAS = ("api.schema.json", "codes.schema.json")  # published from schema/ as they are
@@ -46,7 +42,7 @@ def basic_record(code: BasicCode, catalog: Catalog, site_url: str) -> dict:
         "severity": first.severity,
         "severity_label": first.label,
         "category": catalog.second_digits[code.second].name,
-        "title": f"{code.code} {pages.heading(code, catalog)}",
+        "title": f"{code.code} {catalog.basic_heading(code)}",
         "text": code.text,
         "registry_only": code.registry_only,
         "source": _source(code.source),
@@ -55,10 +51,10 @@ def basic_record(code: BasicCode, catalog: Catalog, site_url: str) -> dict:
         "extensions": [{"name": x.name, "source": _source(x.source), "text": x.text,
                         "commands": [COMMANDS[c] for c in x.commands], "use": x.use} for x in code.extensions],
         **_guidance(code.guidance),
-        "enhanced_codes": [catalog.enhanced_page(e.code, code.first) for e in catalog.enhanced_for_basic(code.code)],
+        "enhanced_codes": [catalog.variant_for(e.code, code.first) for e in catalog.enhanced_for_basic(code.code)],
         "related": catalog.related_basic(code.code),
-        "url": f"{site_url}{code.code}/",
-        "json": f"{site_url}{code.code}.json",
+        "url": site_url + urls.url(urls.code_page(code.code)),
+        "json": site_url + urls.code_json(code.code),
     }
 
 
@@ -79,14 +75,14 @@ def enhanced_record(entry: EnhancedCode, cls: int, catalog: Catalog, site_url: s
         "title": entry.title,
         "classes": list(entry.classes),
         "registry_association": entry.associated,
-        "basic_codes": list(entry.basic_codes),
+        "basic_codes": list(entry.association.codes),
         "sources": [_source(s) for s in entry.sources],
         **_guidance(entry.guidance),
         "vendor_meanings": [{"vendor": p.name, "title": v.title, "meaning": v.meaning, "source": v.source}
                             for p, v in catalog.vendor_uses(variant)],
-        "related": [catalog.enhanced_page(o, cls) for o in catalog.related_enhanced(entry.code)],
-        "url": f"{site_url}{variant}/",
-        "json": f"{site_url}{variant}.json",
+        "related": [catalog.variant_for(o, cls) for o in catalog.related_enhanced(entry.code)],
+        "url": site_url + urls.url(urls.code_page(variant)),
+        "json": site_url + urls.code_json(variant),
     }
 
 
@@ -103,7 +99,7 @@ def codes_csv(all_records: list[dict]) -> str:
     for record in all_records:
         category = record.get("category") or record.get("subject_title")
         writer.writerow([record["kind"], record["code"], record["class"], record["severity"], category,
-                         record["title"], pages.plain(record["meaning"]), record["url"]])
+                         record["title"], plain(record["meaning"]), record["url"]])
     return out.getvalue()
 
 
@@ -111,14 +107,11 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    site_url = config.site_url or "/"
-    all_records = records(catalog_for(config), site_url)
-    files.append(File.generated(config, "codes.json", content=_json({"api_version": API_VERSION, "codes": all_records})))
+def api_files(catalog: Catalog, site_url: str) -> dict[str, str]:
+    """{path: content} of every generated API file: /codes.json, a record per code page, /codes.csv."""
+    all_records = records(catalog, site_url)
+    files = {"codes.json": _json({"api_version": API_VERSION, "codes": all_records})}
     for record in all_records:
-        files.append(File.generated(config, f"{record['code']}.json", content=_json(record)))
-    files.append(File.generated(config, "codes.csv", content=codes_csv(all_records)))
-    schema_dir = Path(config.config_file_path).parent / "schema"
-    for name in SCHEMAS:
-        files.append(File.generated(config, f"schema/{name}", abs_src_path=str(schema_dir / name)))
+        files[urls.code_json(record["code"])] = _json(record)
+    files["codes.csv"] = codes_csv(all_records)
     return files

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,25 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-import smtp_codes  # noqa: E402
+from loader import load  # noqa: E402
+from records import Catalog  # noqa: E402
+from site_host import CHROMIUM, CHROMIUM_ARGS, build_site, serve  # noqa: E402,F401
 
 REFERENCE = Path(__file__).parent / "reference"
-# Debian's chromium package, as scripts/setup installs it; CHROMIUM_PATH picks another browser.
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
-def catalog() -> smtp_codes.Catalog:
-    return smtp_codes.load(ROOT / "data" / "codes.yaml")
-
-
-def build_site(project: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=project, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+def catalog() -> Catalog:
+    return load(ROOT / "data" / "codes.yaml")
 
 
 @pytest.fixture(scope="session")
@@ -46,31 +31,10 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-class _StaticHost(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site as GitHub Pages does: /550 redirects to /550/, a missing page gets 404.html."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @pytest.fixture(scope="session")
 def base_url(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_StaticHost, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 from conftest import ROOT
 from data_schema import schema as data_schema
 from published_urls import manifest, published_urls
-from smtp_codes import load
+from loader import load
 
 DATA = load(ROOT / "data" / "codes.yaml")
 API_SCHEMA = json.loads((ROOT / "schema" / "api.schema.json").read_text())

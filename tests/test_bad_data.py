@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site
-from smtp_codes import DataError, load, load_cached
+from data_yaml import DataError
+from loader import load
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
@@ -128,7 +129,7 @@ def test_bad_data_is_rejected_with_file_line_and_code(tmp_path, mutate, words, c
 def test_minimal_fixture_is_valid():
     catalog = load(MINIMAL)
     assert list(catalog.basic) == ["550", "451"]
-    assert catalog.enhanced["X.1.1"].basic_codes == ("451", "550")
+    assert catalog.enhanced["X.1.1"].association.codes == ("451", "550")
     reply = catalog.providers["example-mail"].replies[0]
     assert (reply.basic, reply.enhanced) == ("550", "5.1.1")
     assert catalog.symptom_replies(catalog.symptoms["unknown-recipient"]) == [(catalog.providers["example-mail"], reply)]
@@ -153,7 +154,7 @@ def test_a_control_character_is_rejected_with_its_line(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     path = tmp_path / "codes.yaml"
     with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: cannot be read: No such file"):
-        load_cached(path)
+        load(path)
 
 
 def test_a_huge_file_is_rejected_before_parsing(tmp_path):

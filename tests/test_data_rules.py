@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 
 from conftest import REFERENCE, ROOT
-from smtp_codes import load
+from loader import load
 
 DATA = load(ROOT / "data" / "codes.yaml")
 BASIC = list(DATA.basic.values())
@@ -53,32 +53,15 @@ def test_first_and_second_digit_tables_match_rfc5321():
 
 
 @pytest.mark.parametrize("code", BASIC, ids=lambda c: c.code)
-def test_basic_code_follows_the_digit_rules(code):
-    assert re.fullmatch(r"[2-5][0-5][0-9]", code.code), "RFC 5321 §4.2 Reply-code ABNF"
+def test_basic_code_reads_as_its_digits_say(code):
+    # The loader refuses codes outside the ABNF; what it cannot know is what each digit means.
     assert DATA.first_digits[code.first].severity == RFC5321_SEVERITY[int(code.code[0])]
     assert DATA.second_digits[code.second].name == RFC5321_CATEGORY[int(code.code[1])]
-    for enhanced in DATA.enhanced_for_basic(code.code):
-        assert int(code.code[0]) in enhanced.classes, "RFC 2034 §4: class matches the first digit"
-    if code.code.startswith("3"):
-        assert not DATA.enhanced_for_basic(code.code), "RFC 2034 §4: no enhanced code on 3yz replies"
 
 
 def test_enhanced_classes_and_subjects_match_rfc3463():
     assert list(DATA.classes) == [2, 4, 5]
     assert {n: s.title for n, s in DATA.subjects.items()} == RFC3463_SUBJECTS
-
-
-@pytest.mark.parametrize("entry", ENHANCED, ids=lambda e: e.code)
-def test_enhanced_code_follows_the_syntax_rules(entry):
-    subject, detail = entry.code.split(".")[1:]
-    assert entry.code.startswith("X.")
-    assert re.fullmatch(r"0|[1-9]\d{0,2}", subject) and re.fullmatch(r"0|[1-9]\d{0,2}", detail), "RFC 3463 §2"
-    assert int(subject) in RFC3463_SUBJECTS
-    assert set(entry.classes) <= {2, 4, 5} and entry.classes
-    for variant in entry.variants:
-        assert re.fullmatch(r"[245]\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})", variant)
-    for basic in entry.basic_codes:
-        assert int(basic[0]) in entry.classes, f"{basic} is associated but class {basic[0]} is missing"
 
 
 # --- against the IANA registry ---------------------------------------------------------------------
@@ -88,7 +71,6 @@ REGISTRY = registry("detail")
 
 def test_every_registry_code_and_no_other():
     assert [e.code for e in ENHANCED] == list(REGISTRY)
-    assert len(ENHANCED) == 81
 
 
 @pytest.mark.parametrize("entry", ENHANCED, ids=lambda e: e.code)
@@ -122,7 +104,6 @@ BASIC_REFERENCE = basic_reference()
 
 def test_every_basic_code_and_no_other():
     assert sorted(DATA.basic) == sorted(BASIC_REFERENCE)
-    assert len(BASIC) == 44
 
 
 def test_codes_of_the_old_article_are_all_present_with_full_text():
@@ -151,7 +132,7 @@ def test_basic_code_matches_the_rfc_table(code):
 
 @pytest.mark.parametrize("code", [c for c in BASIC if c.registry_only], ids=lambda c: c.code)
 def test_registry_only_codes_are_associated_with_an_enhanced_code(code):
-    assert code.code in {"422", "430", "523", "524", "525", "533"}
+    assert not BASIC_REFERENCE[code.code][0]["commands"], "the RFC table gives it no command"
     assert DATA.enhanced_for_basic(code.code)
 
 

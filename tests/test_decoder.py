@@ -7,10 +7,8 @@ import os
 import shutil
 import subprocess
 
-import pytest
-
 from conftest import ROOT
-from pages import reply_links
+from urls import reply_links
 
 
 def reply_expectations(catalog) -> list[dict]:
@@ -18,7 +16,7 @@ def reply_expectations(catalog) -> list[dict]:
     expectations = []
     for provider in catalog.providers.values():
         for reply in provider.replies:
-            urls = [href.replace(".md#", "/#").replace(".md", "/") for href, _ in reply_links(reply, catalog)]
+            urls = [link.url for link in reply_links(reply, catalog)]
             expectations.append({
                 "provider": provider.id, "reply": reply.reply, "basic": reply.basic, "enhanced": reply.enhanced,
                 "urls": {"basic": urls[0], "enhanced": urls[1] if reply.enhanced else None},
@@ -26,8 +24,8 @@ def reply_expectations(catalog) -> list[dict]:
     return expectations
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 def test_decoder_node_tests_pass(site, catalog, tmp_path):
+    assert shutil.which("node"), "Node.js 20 is needed for the decoder's tests (see README)"
     replies = tmp_path / "provider-replies.json"
     replies.write_text(json.dumps(reply_expectations(catalog)))
     result = subprocess.run(

@@ -1,6 +1,7 @@
-"""Every built HTML page loads in Chromium without a console error, an uncaught exception or a failed
+"""Built HTML pages load in Chromium without a console error, an uncaught exception or a failed
 request (network failure or HTTP status >= 400): broken asset paths, missing scripts and decoder
-crashes show up here. One page object is reused; failures are collected and reported together.
+crashes show up here. The full run loads every page; the quick loop one page of each type. One page
+object is reused; failures are collected and reported together.
 
 Redirect pages (mkdocs-redirects: /X.7.1/ and renamed pages) are loaded too, but the navigation they
 start is answered with an empty 204 instead of loading the target a second time: the target must be
@@ -9,11 +10,16 @@ a page of the build, and it is itself one of the pages checked.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import Page, Route
 
 REDIRECT_MARK = '<meta http-equiv="refresh"'
+# A page's type, from its URL; the first match names it.
+PAGE_TYPES = (("basic code", r"^/[2-5]\d\d/$"), ("enhanced code", r"^/[245]\.\d+\.\d+/$"),
+              ("provider", r"^/providers/.+/$"), ("guide", r"^/symptoms/.+/$"), ("other", r""))
 
 
 def page_urls(site) -> tuple[list[str], list[str]]:
@@ -27,15 +33,27 @@ def page_urls(site) -> tuple[list[str], list[str]]:
     return pages, redirects
 
 
+def page_type(url: str) -> str:
+    return next(name for name, pattern in PAGE_TYPES if re.search(pattern, url))
+
+
+def one_of_each_type(urls: list[str]) -> list[str]:
+    """The first page of each generated type, and every other page (each is a type of its own)."""
+    chosen, seen = [], set()
+    for url in urls:
+        kind = page_type(url)
+        if kind == "other" or kind not in seen:
+            seen.add(kind)
+            chosen.append(url)
+    return chosen
+
+
 def built_file(site, url_path: str):
     path = site / url_path.lstrip("/")
     return path / "index.html" if url_path.endswith("/") else path
 
 
-def test_every_page_loads_without_errors(page: Page, base_url, site):
-    pages, redirects = page_urls(site)
-    assert len(pages) > 10, f"only {len(pages)} HTML pages were built"
-
+def check_pages(page: Page, base_url: str, site, pages: list[str], redirects: list[str]) -> None:
     current = {"url": ""}
     problems: list[str] = []
 
@@ -86,3 +104,17 @@ def test_every_page_loads_without_errors(page: Page, base_url, site):
 
     total = len(pages) + len(redirects)
     assert not problems, f"{len(problems)} problem(s) on {total} pages:\n" + "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_every_page_loads_without_errors(page: Page, base_url, site):
+    pages, redirects = page_urls(site)
+    assert len(pages) > 10, f"only {len(pages)} HTML pages were built"
+    check_pages(page, base_url, site, pages, redirects)
+
+
+def test_one_page_of_each_type_loads_without_errors(page: Page, base_url, site):
+    pages, redirects = page_urls(site)
+    chosen = one_of_each_type(pages)
+    assert {page_type(url) for url in chosen} == {name for name, _ in PAGE_TYPES}, chosen
+    check_pages(page, base_url, site, chosen, redirects[:2])

@@ -1,0 +1,53 @@
+"""The small index the in-browser decoder reads (lookup-index.json): pure, from the catalog.
+
+The decoder (docs/javascripts/decode.js) holds no data of its own; everything it says about a code
+comes from this index, made from the data on every build.
+"""
+
+from __future__ import annotations
+
+import urls
+from markup import first_sentence, plain
+from records import Catalog, Guidance
+
+INDEX_PATH = "lookup-index.json"
+
+
+def _text(markdown: str) -> str:
+    """Index text keeps its code spans: the decoder shows `RCPT TO` as code."""
+    return plain(markdown, keep_code=True)
+
+
+def _guidance(g: Guidance) -> dict:
+    return {"meaning": _text(g.meaning), "retry": first_sentence(g.retry), "action": first_sentence(g.sender)}
+
+
+def build_index(catalog: Catalog) -> dict:
+    return {
+        "first_digits": {str(d.digit): {"name": d.name, "severity": d.severity, "label": d.label,
+                                        "meaning": _text(d.meaning)} for d in catalog.first_digits.values()},
+        "second_digits": {str(d.digit): {"name": d.name, "meaning": _text(d.meaning)}
+                          for d in catalog.second_digits.values()},
+        "classes": {str(c.number): {"name": c.title, "severity": catalog.first_digits[c.number].severity,
+                                    "label": catalog.first_digits[c.number].label, "meaning": _text(c.meaning)}
+                    for c in catalog.classes.values()},
+        "subjects": {str(s.number): {"name": s.title, "meaning": _text(s.meaning)} for s in catalog.subjects.values()},
+        "basic": {c.code: {**({"text": c.text} if c.text else {}), **_guidance(c.guidance),
+                           "url": urls.url(urls.code_page(c.code))}
+                  for c in catalog.basic.values()},
+        "enhanced": {e.code[2:]: {"title": e.title, **_guidance(e.guidance), "classes": list(e.classes),
+                                  "urls": {str(cls): urls.url(urls.code_page(e.variant(cls))) for cls in e.classes}}
+                     for e in catalog.enhanced.values()},
+        "vendor": _vendor_codes(catalog),
+    }
+
+
+def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
+    vendor: dict[str, list[dict]] = {}
+    for provider in catalog.providers.values():
+        for code in provider.vendor_codes:
+            vendor.setdefault(code.code, []).append({
+                "vendor": provider.name, "title": code.title, "meaning": _text(code.meaning),
+                "action": first_sentence(code.action), "url": urls.url(urls.provider_page(provider.id), code.code),
+                "signs": list(provider.signs)})
+    return vendor

@@ -1,0 +1,73 @@
+"""The MkDocs hook: the one adapter between MkDocs' events and the site's pure builders.
+
+It loads the data once per build (in on_config, which every build and every `mkdocs serve` rebuild
+runs first) and hands the catalog to modules that know nothing of MkDocs: pages.py (the Markdown
+pages and tables), decoder_index.py (the decoder's index), api.py (the JSON and CSV files) and
+redirects.py (class-less code spellings). Generated files live in memory (File.generated); nothing is
+written into docs/. MkDocs loads this file by path, with hooks/ on sys.path, so the builders import
+as top-level modules. `mkdocs serve` does not reload Python: restart it after editing hooks/.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+import api
+import decoder_index
+import pages
+import redirects
+from data_yaml import DataError
+from loader import load
+from records import Catalog
+
+_catalog: Catalog | None = None  # the data of the build under way, loaded by on_config
+
+
+def _data(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / "data" / "codes.yaml"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _catalog
+    try:
+        _catalog = load(_data(config))
+    except DataError as error:
+        # PluginError makes MkDocs stop with this one line instead of a traceback.
+        raise PluginError(f"Bad data: {error}") from None
+    plugin = config.plugins["redirects"]
+    plugin.config["redirect_maps"] = {**redirects.class_less_redirects(_catalog), **plugin.config["redirect_maps"]}
+    return config
+
+
+@event_priority(50)  # before plugins that look at the pages, such as mkdocs-redirects
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    generated = {
+        **pages.generated_pages(_catalog),
+        decoder_index.INDEX_PATH: json.dumps(decoder_index.build_index(_catalog), ensure_ascii=False, separators=(",", ":")),
+        **api.api_files(_catalog, config.site_url or "/"),
+    }
+    for path, content in generated.items():
+        files.append(File.generated(config, path, content=content))
+    schema_dir = Path(config.config_file_path).parent / "schema"
+    for name in api.SCHEMAS:
+        files.append(File.generated(config, f"schema/{name}", abs_src_path=str(schema_dir / name)))
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    try:
+        return pages.fill_markers(markdown, _catalog)
+    except KeyError as error:
+        raise PluginError(f"{page.file.src_uri}: unknown table marker <!-- smtp:{error.args[0]} -->") from None
