@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 from data_yaml import DataError
 from records import REPLY_START, Catalog, DataFile
+
+# A code in prose: `550`, `5.1.1`, `X.7.26`, or the codes a quoted reply starts with (`550 5.1.1 ...`).
+CODE_SPAN = re.compile(r"`([^`]+)`")
+MENTIONED = re.compile(r"(?:^|(?<=^[2-5]\d\d[ -]))(?:[2-5]\d\d|[245Xx]\.\d{1,3}\.\d{1,3})(?=$|\s|-[245]\.\d)")
 
 
 def check_digits(path: Path, data: DataFile) -> None:
@@ -105,3 +111,18 @@ def check_references(path: Path, catalog: Catalog) -> None:
             if code not in catalog.basic and code not in catalog.enhanced and code not in vendor_codes:
                 raise DataError(path, symptom.line, f"code '{code}' is not a basic code, a registry code in X form "
                                 "or a vendor code of a provider", symptom.id)
+
+
+def check_code_mentions(path, data: DataFile, catalog: Catalog) -> None:
+    """A code named in prose must be one the data has: a basic code, a registry entry (X form), a
+    concrete class it is used with, or a vendor code. A typo such as `5.9.1` stops the build."""
+    vendor_codes = {v.code for p in catalog.providers.values() for v in p.vendor_codes}
+    for record, key, text in data.texts():
+        for span in CODE_SPAN.findall(text):
+            for code in MENTIONED.findall(span.strip()):
+                known = (code in catalog.basic or code.upper() in catalog.enhanced or code in vendor_codes
+                         or (code[0] != "X" and catalog.has_registry_page(code)))
+                if not known:
+                    name = getattr(record, "code", None) or getattr(record, "id", None)
+                    raise DataError(path, record.line, f"field '{key}' mentions `{code}`, which is not a basic code, "
+                                    "a registry code, a class the registry uses it with, or a vendor code of a provider", name)

@@ -18,7 +18,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterator
 
 from data_yaml import DataError, Node, items
 
@@ -315,3 +315,17 @@ class Record:
         if "SPEC" in cls.__dict__:
             cls.__annotations__ = {**{field.name: Any for field in cls.SPEC.fields}, "line": int}
             dataclasses.dataclass(frozen=True)(cls)
+
+    def texts(self) -> Iterator[tuple[Record, str, str]]:
+        """Every text this record and the records inside it hold: (record, YAML key, text)."""
+        for field in self.SPEC.fields:
+            value = getattr(self, field.name)
+            if isinstance(field.kind, (Inline, Group)):
+                yield from ((self, key, text) for _, key, text in value.texts())
+            elif isinstance(field.kind, Records):
+                for item in value:
+                    yield from item.texts()
+            elif isinstance(field.kind, Text) and isinstance(value, str):
+                yield self, field.key, value
+            elif isinstance(field.kind, Texts):
+                yield from ((self, field.key, item) for item in value if isinstance(item, str))

@@ -36,4 +36,5 @@ def load(path: Path | str) -> Catalog:
         symptoms=checks.unique(path, data.symptoms, "symptom"),
     )
     checks.check_references(path, catalog)
+    checks.check_code_mentions(path, data, catalog)
     return catalog

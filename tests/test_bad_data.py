@@ -106,6 +106,8 @@ CASES = [
      "subject 1 is listed twice", None, ("  - subject: 1", 2)),
     ("vendor-codes-without-signs", replace_once("    signs: [example.org]\n", ""),
      "needs 'signs'", "example-mail", (PROVIDER, 1)),
+    ("code-in-prose-unknown", replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: As `5.9.1` says.\n    causes: [No such user.]"),
+     "field 'detail' mentions `5.9.1`", "550", (CODE_550, 1)),
     ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
      "a vendor code is a concrete enhanced code", "5.07.708", ('      - code: "5.07.708"', 1)),
 ]
