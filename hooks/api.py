@@ -3,6 +3,9 @@
 - /codes.json: every code, with every field a program would want and the URL of its page
 - /550.json, /5.1.1.json, ...: one record per code page, the same record as in codes.json
 - /codes.csv: one row per code page, for spreadsheets
+- /providers.json: every provider with its links, its replies and its own codes, each with who must act,
+  whether to stop sending, its reason, its source and the date it was checked, and its permalink
+- /symptoms.json: every reason guide with its page and its names in other taxonomies (the crosswalk)
 
 The records are built here from the catalog, and their shape is described by schema/api.schema.json
 (the API page documents it, and tests validate every file against it). Fields are added over time,
@@ -17,10 +20,10 @@ import json
 
 import urls
 from markup import plain
-from records import COMMANDS, BasicCode, Catalog, EnhancedCode, Guidance, Source
+from records import COMMANDS, TAXONOMIES, BasicCode, Catalog, EnhancedCode, Guidance, Provider, Source
 
 API_VERSION = 1
-SCHEMAS = ("api.schema.json", "codes.schema.json")  # published from schema/ as they are
+SCHEMAS = ("api.schema.json", "codes.schema.json", "guides.schema.json", "provider.schema.json")  # published as they are
 CSV_COLUMNS = ("kind", "code", "class", "severity", "category", "title", "meaning", "url")
 
 
@@ -78,7 +81,8 @@ def enhanced_record(entry: EnhancedCode, cls: int, catalog: Catalog, site_url: s
         "basic_codes": list(entry.association.codes),
         "sources": [_source(s) for s in entry.sources],
         **_guidance(entry.guidance),
-        "vendor_meanings": [{"vendor": p.name, "title": v.title, "meaning": v.meaning, "source": v.source}
+        "vendor_meanings": [{"vendor": p.name, "provider": p.id, "title": v.title, "meaning": v.meaning, "source": v.source,
+                             "permalink": site_url + urls.url(urls.provider_page(p.id), v.anchor)}
                             for p, v in catalog.vendor_uses(variant)],
         "related": [catalog.variant_for(o, cls) for o in catalog.related_enhanced(entry.code)],
         "url": site_url + urls.url(urls.code_page(variant)),
@@ -107,11 +111,48 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
+def _vetted(item, site_url: str, page: str, anchor: str) -> dict:
+    return {"who_acts": list(item.who_acts), "stop_sending": item.stop_sending, "reason": item.reason,
+            "source": item.source, "source_kind": item.source_kind, "verified": item.verified,
+            "permalink": site_url + urls.url(page, anchor)}
+
+
+def provider_record(provider: Provider, catalog: Catalog, site_url: str) -> dict:
+    page = urls.provider_page(provider.id)
+    return {
+        "id": provider.id,
+        "name": provider.name,
+        "kind": provider.kind,
+        "about": provider.about,
+        "url": site_url + urls.url(page),
+        "links": [{"kind": link.kind, "title": link.title, "url": link.url} for link in provider.links],
+        "signs": list(provider.signs),
+        "replies": [{"id": r.id, "reply": r.reply, "basic": r.basic, "enhanced": r.enhanced, "meaning": r.meaning,
+                     "action": r.action, **_vetted(r, site_url, page, r.id), "period": r.period}
+                    for r in provider.replies],
+        "codes": [{"code": v.code, "title": v.title, "meaning": v.meaning, "action": v.action,
+                   "registry_code": v.registry_code if v.registry_code in catalog.enhanced else None,
+                   **_vetted(v, site_url, page, v.anchor)}
+                  for v in catalog.provider_codes(provider)],
+    }
+
+
+def guide_record(guide, site_url: str) -> dict:
+    return {"id": guide.id, "title": guide.title, "outcome": guide.kind, "url": site_url + urls.url(urls.guide_page(guide.id)),
+            "question": guide.question, "codes": list(guide.codes),
+            **{taxonomy: list(guide.crosswalk.get(taxonomy, ())) for taxonomy in TAXONOMIES}}
+
+
 def api_files(catalog: Catalog, site_url: str) -> dict[str, str]:
-    """{path: content} of every generated API file: /codes.json, a record per code page, /codes.csv."""
+    """{path: content} of every generated API file: /codes.json, a record per code page, /codes.csv,
+    /providers.json and /symptoms.json."""
     all_records = records(catalog, site_url)
     files = {"codes.json": _json({"api_version": API_VERSION, "codes": all_records})}
     for record in all_records:
         files[urls.code_json(record["code"])] = _json(record)
     files["codes.csv"] = codes_csv(all_records)
+    files["providers.json"] = _json({"api_version": API_VERSION, "providers": [
+        provider_record(p, catalog, site_url) for p in catalog.providers.values()]})
+    files["symptoms.json"] = _json({"api_version": API_VERSION, "taxonomies": list(TAXONOMIES), "guides": [
+        guide_record(g, site_url) for g in catalog.guides.values()]})
     return files

@@ -44,10 +44,10 @@ def build_index(catalog: Catalog) -> dict:
 
 def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
     vendor: dict[str, list[dict]] = {}
-    for provider in catalog.providers.values():
-        for code in provider.vendor_codes:
-            vendor.setdefault(code.code, []).append({
-                "vendor": provider.name, "title": code.title, "meaning": _text(code.meaning),
-                "action": first_sentence(code.action), "url": urls.url(urls.provider_page(provider.id), code.code),
-                "signs": list(provider.signs)})
+    for code in catalog.vendor_codes:
+        provider = catalog.providers[code.provider]
+        vendor.setdefault(code.code, []).append({
+            "vendor": provider.name, "title": code.title, "meaning": _text(code.meaning),
+            "action": first_sentence(code.action), "url": urls.url(urls.provider_page(provider.id), code.anchor),
+            "signs": list(provider.signs)})
     return vendor

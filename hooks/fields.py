@@ -15,6 +15,7 @@ Adding a field to a record is one line in its spec (and, if pages show it, one i
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,45 @@ class Flag(Kind):
         return {"type": "boolean"}
 
 
+class Date(Kind):
+    """A calendar date, written 2026-12-01 (YAML reads it as a date); kept as its ISO text."""
+
+    name = "date (YYYY-MM-DD)"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, datetime.date)
+
+    def convert(self, key: str, value: datetime.date, context: Context) -> str:
+        return value.isoformat()
+
+    def schema(self, defs: dict) -> dict:
+        return {"type": "string", "format": "date"}
+
+
+class TextLists(Kind):
+    """A mapping from a fixed set of keys (languages, taxonomies) to lists of texts."""
+
+    name = "mapping of lists of texts"
+    empty: dict = {}
+
+    def __init__(self, *keys: str):
+        self.keys = keys
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, Node) and all(isinstance(v, list) and all(isinstance(i, str) for i in v)
+                                               for v in value.values())
+
+    def convert(self, key: str, value: Node, context: Context) -> dict[str, tuple[str, ...]]:
+        unknown = [k for k in value if k not in self.keys]
+        if unknown:
+            raise context.fail(f"field '{key}' has the key {unknown[0]!r}; the keys are {', '.join(self.keys)}")
+        return {k: Texts().convert(key, value[k], context) for k in self.keys if k in value}
+
+    def schema(self, defs: dict) -> dict:
+        texts = Texts().schema(defs)
+        return {"type": "object", "additionalProperties": False, "properties": {k: texts for k in self.keys}}
+
+
 class Choice(Text):
     """One of a fixed set of words."""
 
@@ -158,6 +198,23 @@ class Choice(Text):
 
     def schema(self, defs: dict) -> dict:
         return {"enum": list(self.choices)}
+
+
+class Choices(Texts):
+    """A list of words, each one of a fixed set."""
+
+    def __init__(self, *choices: str):
+        super().__init__()
+        self.choices = choices
+
+    def convert(self, key: str, value: list, context: Context) -> tuple[str, ...]:
+        wrong = [item for item in value if item not in self.choices]
+        if wrong:
+            raise context.fail(f"{key} may hold {', '.join(self.choices)}, not {wrong[0]!r}")
+        return tuple(value)
+
+    def schema(self, defs: dict) -> dict:
+        return {"type": "array", "items": {"enum": list(self.choices)}}
 
 
 class Records(Kind):
@@ -277,7 +334,8 @@ class Spec:
         values = {}
         for field in self.fields:
             if isinstance(field.kind, Inline):
-                values[field.name] = field.kind.record(**field.kind.record.SPEC.values(node, context), line=node.line)
+                values[field.name] = field.kind.record(**field.kind.record.SPEC.values(node, context),
+                                                       line=node.line, file=context.path)
             elif field.key in node:
                 values[field.name] = field.kind.convert(field.key, node[field.key], context)
             else:
@@ -288,7 +346,7 @@ class Spec:
              code: str | None = None) -> Record:
         """The record `node` describes, checked field by field."""
         context = self.check(path, node, line, what or self.what, code)
-        return record(**self.values(node, context), line=node.line)
+        return record(**self.values(node, context), line=node.line, file=path)
 
     def define(self, record: type[Record], defs: dict) -> str:
         """Add this spec's JSON Schema to defs (once) and return its name there."""
@@ -308,12 +366,14 @@ class Record:
     """Base of the data's records: a subclass with a SPEC becomes a frozen dataclass of its fields."""
 
     SPEC: ClassVar[Spec]
-    line: int
+    line: int   # where the entry starts in its file
+    file: Path  # the data file it was read from
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "SPEC" in cls.__dict__:
-            cls.__annotations__ = {**{field.name: Any for field in cls.SPEC.fields}, "line": int}
+            cls.__annotations__ = {**{field.name: Any for field in cls.SPEC.fields}, "line": int, "file": Path}
+            cls.file = dataclasses.field(default=None, compare=False, repr=False)
             dataclasses.dataclass(frozen=True)(cls)
 
     def texts(self) -> Iterator[tuple[Record, str, str]]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from fields import Choice, Context, Field, Flag, Group, Inline, Integer, Integers, Record, Records, Spec, Text, Texts
+from fields import (Choice, Choices, Context, Date, Field, Flag, Group, Inline, Integer, Integers, Kind, Record, Records,
+                    Spec, Text, TextLists, Texts)
 from markup import plain
 
 RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}.html"
@@ -44,15 +46,15 @@ COMMANDS = {
 
 BASIC_CODE = re.compile(r"[2-5][0-5][0-9]")  # RFC 5321 §4.2: Reply-code = %x32-35 %x30-35 %x30-39
 ENHANCED_ENTRY = re.compile(r"X\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")  # RFC 3463 §2, no leading zeros
-CONCRETE_ENHANCED = re.compile(r"[245]\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
+CONCRETE_CODE = re.compile(r"[245]\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
 SOURCE = re.compile(r"(RFC [1-9][0-9]*)(?: §([0-9]+(?:\.[0-9]+)*))?|(draft-[a-z0-9-]+)")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-URL = re.compile(r"https://[^\s]+")
+URL = re.compile(r"https?://[^\s]+")
 REPLY_START = re.compile(r"(\d{3})(?:[ -]([245]\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2}))\b)?")
 
 
-def https(what: str) -> Text:
-    return Text(URL, why=f"{what} must be an https URL, not {{value!r}}")
+def web_address(what: str) -> Text:
+    return Text(URL, why=f"{what} must be an http or https URL, not {{value!r}}")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -225,6 +227,7 @@ class EnhancedCode(Record):
         Field("associated", Text()),
         Field("classes", Integers()),
         Field("sources", Texts(SourceText())),
+        Field("reason", Text(SLUG), required=False),  # the guide a reply with this code and no telling words gets
         Field("guidance", Inline(Guidance)),
         Field("related", Texts()),
     ])
@@ -250,8 +253,46 @@ class EnhancedCode(Record):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Providers and symptom guides
+# Providers, their replies and codes; reason guides
 # ---------------------------------------------------------------------------------------------------
+
+# An enhanced-format code (subject and detail up to three digits: Microsoft's 5.1.351) or a provider
+# token without spaces (Yahoo's TSS04, Outlook.com's S3150, RESOLVER.ADR.RecipNotFound, NetEase's DT:SPM).
+VENDOR_CODE = re.compile(r"[245]\.(?:0|[1-9][0-9]{0,2})\.(?:0|[1-9][0-9]{0,2})|[A-Za-z][A-Za-z0-9_.:()\-]*[A-Za-z0-9)]")
+WHO_ACTS = ("sender", "sender_admin", "sending_service", "recipient", "recipient_admin")
+SOURCE_KINDS = ("vendor", "secondary")  # the vendor's own documentation or code, or someone else's
+PROVIDER_KINDS = {"mailbox": "Mailbox provider", "gateway": "Security gateway", "service": "Sending service",
+                  "mta": "Mail server software"}
+LINK_KINDS = {"postmaster": "Postmaster", "guidelines": "Sender guidelines", "delisting": "Delisting",
+              "errors": "Error reference", "tools": "Tools", "status": "Status"}
+OUTCOMES = {"failure": "Failures", "delay": "Delays", "success": "Delivered", "report": "Reports"}
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "ja", "zh", "ko")
+TAXONOMIES = ("sisimai", "ses", "sendgrid", "postmark", "sparkpost", "mailgun")
+
+
+class StopSending(Kind):
+    """Whether to stop sending to the address: true, false, or "after_repeats" (when it keeps failing)."""
+
+    name = "true, false or after_repeats"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, bool) or value == "after_repeats"
+
+    def schema(self, defs: dict) -> dict:
+        return {"enum": [True, False, "after_repeats"]}
+
+
+def _vetted() -> list[Field]:
+    """The fields that say who must act and how far the wording can be trusted: the same on every
+    provider reply and vendor code."""
+    return [
+        Field("who_acts", Choices(*WHO_ACTS)),
+        Field("stop_sending", StopSending()),
+        Field("reason", Text(SLUG)),
+        Field("source", web_address("source")),
+        Field("source_kind", Choice(*SOURCE_KINDS)),
+        Field("verified", Date()),
+    ]
 
 
 def _reply_codes(node: Any) -> str | None:
@@ -264,10 +305,12 @@ class ProviderReply(Record):
     """A reply a provider's servers really send; its codes are read from its start."""
 
     SPEC = Spec("reply", key=_reply_codes, fields=[
+        Field("id", Text(SLUG, why="a reply id is a lower-case slug such as 'no-such-user' (it becomes the reply's permalink)")),
         Field("reply", Text()),
         Field("meaning", Text()),
         Field("action", Text()),
-        Field("source", https("source")),
+        *_vetted(),
+        Field("period", Text(), required=False),  # only an old wording: the years it was seen
     ])
 
     @cached_property
@@ -278,60 +321,94 @@ class ProviderReply(Record):
     def basic(self) -> str | None:
         return self._start[1] if self._start else None
 
-    @property
+    @cached_property
     def enhanced(self) -> str | None:
-        return self._start[2] if self._start else None
+        """The enhanced code after the basic one, or else the first of the same class later in the
+        text (qmail's "(#5.5.1)", Yahoo's "... not allowed - 5.7.1 [BL23]")."""
+        if not self._start:
+            return None
+        if self._start[2]:
+            return self._start[2]
+        later = re.search(rf"(?<![\w.]){self.basic[0]}\.(?:0|[1-9]\d{{0,2}})\.(?:0|[1-9]\d{{0,2}})(?![\w.])", self.reply)
+        return later[0] if later else None
 
 
-class VendorCode(Record):
-    """An enhanced code a vendor uses outside the registry, or with a meaning of its own."""
-
-    SPEC = Spec("vendor code", key="code", fields=[
-        Field("code", Text(CONCRETE_ENHANCED, why="a vendor code is a concrete enhanced code such as 5.7.708 (RFC 3463 §2 syntax)")),
-        Field("title", Text()),
-        Field("meaning", Text()),
-        Field("action", Text()),
-        Field("source", https("source")),
-    ])
-
-    @property
-    def registry_code(self) -> str:
-        return f"X{self.code[1:]}"
-
-
-PROVIDER_KINDS = ("provider", "mta")
+class ProviderLink(Record):
+    SPEC = Spec("link", [Field("kind", Choice(*LINK_KINDS)), Field("title", Text()), Field("url", web_address("url"))])
 
 
 class Provider(Record):
-    SPEC = Spec("provider", key="id", fields=[
-        Field("id", Text(SLUG, why="a provider id is a lower-case slug such as 'microsoft-365' (it becomes the page URL)")),
+    """A mailbox provider, gateway, sending service or MTA: one file data/providers/<id>.yaml."""
+
+    SPEC = Spec("provider", [
         Field("name", Text()),
         Field("kind", Choice(*PROVIDER_KINDS)),
-        Field("docs", https("docs")),
-        Field("signs", Texts(), required=False),  # words that show a reply came from this provider ("gsmtp")
+        Field("about", Text()),
+        Field("links", Records(ProviderLink)),
+        Field("signs", Texts()),  # words that show a reply came from this provider ("gsmtp")
         Field("replies", Records(ProviderReply, "reply of provider {code}")),
-        Field("vendor_codes", Records(VendorCode, "vendor code of provider {code}"), required=False),
     ])
 
+    @property
+    def id(self) -> str:
+        return Path(self.file).stem
 
-class Symptom(Record):
-    """A guide for a reader who knows what happened ("user unknown") but not the code."""
 
-    SPEC = Spec("symptom", key="id", fields=[
-        Field("id", Text(SLUG, why="a symptom id is a lower-case slug such as 'unknown-recipient' (it becomes the page URL)")),
+class VendorCode(Record):
+    """A code or token a provider uses outside the IANA registry, or a registered code it gives a
+    meaning of its own."""
+
+    SPEC = Spec("vendor code", key="code", fields=[
+        Field("code", Text(VENDOR_CODE, why="a vendor code is an enhanced code such as 5.7.708 or 5.1.351, or a token "
+                                            "without spaces such as S3150 or RESOLVER.ADR.RecipNotFound")),
+        Field("provider", Text(SLUG)),
         Field("title", Text()),
+        Field("meaning", Text()),
+        Field("action", Text()),
+        *_vetted(),
+    ])
+
+    @property
+    def enhanced(self) -> bool:
+        """An enhanced-format code (5.7.708), not a token (S3150)."""
+        return bool(CONCRETE_CODE.fullmatch(self.code))
+
+    @property
+    def registry_code(self) -> str | None:
+        return f"X{self.code[1:]}" if self.enhanced else None
+
+    @property
+    def anchor(self) -> str:
+        """Its section on the provider's page: the code itself, with characters an id avoids replaced."""
+        return re.sub(r"[^A-Za-z0-9._:-]", "-", self.code)
+
+
+class Guide(Record):
+    """What a reason for a delivery outcome means and what to do about it ("the recipient address does
+    not exist"), with the words that show it in a reply and its names in other taxonomies."""
+
+    SPEC = Spec("guide", key="id", fields=[
+        Field("id", Text(SLUG, why="a guide id is a lower-case slug such as 'unknown-recipient' (it becomes the page URL)")),
+        Field("title", Text()),
+        Field("outcome", Choice(*OUTCOMES), required=False),  # absent: a failure
         Field("question", Text()),
         Field("summary", Text()),
-        Field("codes", Texts()),
-        Field("signs", Texts()),
+        Field("confirm", Text()),
         Field("sender", Text()),
         Field("admin", Text()),
+        Field("codes", Texts()),
+        Field("phrases", TextLists(*LANGUAGES)),
+        Field("crosswalk", TextLists(*TAXONOMIES), required=False),
         Field("misreadings", Texts()),
     ])
 
+    @property
+    def kind(self) -> str:
+        return self.outcome or "failure"
 
-class DataFile(Record):
-    """The whole of data/codes.yaml."""
+
+class CodesFile(Record):
+    """data/codes.yaml: every code, standard and vendor-specific."""
 
     SPEC = Spec("top level", [
         Field("reply_digits", Group(ReplyDigits)),
@@ -339,9 +416,14 @@ class DataFile(Record):
         Field("enhanced_subjects", Records(Subject)),
         Field("basic_codes", Records(BasicCode)),
         Field("enhanced_codes", Records(EnhancedCode)),
-        Field("providers", Records(Provider)),
-        Field("symptoms", Records(Symptom)),
+        Field("vendor_codes", Records(VendorCode)),
     ])
+
+
+class GuidesFile(Record):
+    """data/guides.yaml: one guide per reason."""
+
+    SPEC = Spec("top level", [Field("guides", Records(Guide))])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -357,8 +439,9 @@ class Catalog:
     subjects: dict[int, Subject]
     basic: dict[str, BasicCode]
     enhanced: dict[str, EnhancedCode]
+    vendor_codes: tuple[VendorCode, ...]
     providers: dict[str, Provider]
-    symptoms: dict[str, Symptom]
+    guides: dict[str, Guide]
 
     @cached_property
     def enhanced_variants(self) -> tuple[str, ...]:
@@ -386,24 +469,34 @@ class Catalog:
         named = self.enhanced[code].related
         return [*named, *(e.code for e in self.enhanced.values() if code in e.related and e.code not in named)]
 
+    @cached_property
+    def replies(self) -> tuple[tuple[Provider, ProviderReply], ...]:
+        """Every provider reply, provider by provider."""
+        return tuple((p, r) for p in self.providers.values() for r in p.replies)
+
     def replies_with(self, *, basic: str | None = None, enhanced: str | None = None) -> list[tuple[Provider, ProviderReply]]:
         """Provider replies carrying a basic code, or a concrete enhanced code."""
-        return [(p, r) for p in self.providers.values() for r in p.replies
+        return [(p, r) for p, r in self.replies
                 if (basic is None or r.basic == basic) and (enhanced is None or r.enhanced == enhanced)]
 
     def vendor_uses(self, code: str) -> list[tuple[Provider, VendorCode]]:
-        """Vendor meanings of a concrete enhanced code ("5.7.708")."""
-        return [(p, v) for p in self.providers.values() for v in p.vendor_codes if v.code == code]
+        """Vendor meanings of a code or token ("5.7.708", "S3150"), with the provider of each."""
+        return [(self.providers[v.provider], v) for v in self.vendor_codes if v.code == code]
 
-    def symptom_replies(self, symptom: Symptom) -> list[tuple[Provider, ProviderReply]]:
-        """Provider replies whose wording shows a symptom: they contain one of its signs."""
-        signs = [sign.lower() for sign in symptom.signs]
-        return [(p, r) for p in self.providers.values() for r in p.replies
-                if any(sign in r.reply.lower() for sign in signs)]
+    def provider_codes(self, provider: Provider) -> list[VendorCode]:
+        return [v for v in self.vendor_codes if v.provider == provider.id]
 
-    def symptoms_for(self, code: str) -> list[Symptom]:
-        """The guides listing a basic code, a registry code (X form) or a concrete vendor code."""
-        return [s for s in self.symptoms.values() if code in s.codes]
+    @cached_property
+    def known_vendor_codes(self) -> frozenset[str]:
+        return frozenset(v.code for v in self.vendor_codes)
+
+    def guide_replies(self, guide: Guide) -> list[tuple[Provider, ProviderReply]]:
+        """Provider replies that mean this guide's reason."""
+        return [(p, r) for p, r in self.replies if r.reason == guide.id]
+
+    def guides_for(self, code: str) -> list[Guide]:
+        """The guides listing a basic code, a registry code (X form) or a vendor code."""
+        return [g for g in self.guides.values() if code in g.codes]
 
     def has_registry_page(self, concrete: str) -> bool:
         """Whether a concrete enhanced code ("5.1.1") has a page of its own: the registry has its entry,

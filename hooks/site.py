@@ -31,7 +31,7 @@ _catalog: Catalog | None = None  # the data of the build under way, loaded by on
 
 
 def _data(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).parent / "data" / "codes.yaml"
+    return Path(config.config_file_path).parent / "data"
 
 
 # ---------------------------------------------------------------------------------------------------

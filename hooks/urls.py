@@ -20,7 +20,7 @@ HOME = "index.md"
 BASIC_INDEX = "basic.md"
 ENHANCED_INDEX = "enhanced.md"
 PROVIDERS_INDEX = "providers/index.md"
-SYMPTOMS_INDEX = "symptoms/index.md"
+GUIDES_INDEX = "symptoms/index.md"  # reason guides live under /symptoms/, their first URL
 HOW_TO_READ = "how-to-read.md"
 DECODER = "lookup.md"
 
@@ -34,8 +34,8 @@ def provider_page(provider_id: str) -> str:
     return f"providers/{provider_id}.md"
 
 
-def symptom_page(symptom_id: str) -> str:
-    return f"symptoms/{symptom_id}.md"
+def guide_page(guide_id: str) -> str:
+    return f"symptoms/{guide_id}.md"
 
 
 def code_json(code: str) -> str:
@@ -78,19 +78,28 @@ class Link:
         return url(self.page, self.anchor)
 
 
-def code_links(code: str, catalog: Catalog) -> list[Link]:
+def code_links(code: str, catalog: Catalog, provider: str | None = None) -> list[Link]:
     """Pages explaining a code as data writes it: "550", "X.1.1" (one per class), a concrete "5.1.1",
-    or a vendor's "5.7.708" (its section on the provider's page)."""
+    or a vendor's "5.7.708" (its section on the provider's page: that of `provider` when it has one)."""
     if code in catalog.basic:
         return [Link(code_page(code), code)]
     if code in catalog.enhanced:
         return [Link(code_page(variant), variant) for variant in catalog.enhanced[code].variants]
+    uses = catalog.vendor_uses(code)
+    own = [vendor for owner, vendor in uses if owner.id == provider]
+    if own:
+        return [Link(provider_page(provider), code, anchor=own[0].anchor)]
     if catalog.has_registry_page(code):
         return [Link(code_page(code), code)]
-    provider = next(p for p, _ in catalog.vendor_uses(code))
-    return [Link(provider_page(provider.id), code, anchor=code)]
+    if f"X{code[1:]}" in catalog.enhanced:
+        # A registry entry in a class it is not listed with (a 451 4.7.6): its page in the nearest class.
+        return [Link(code_page(catalog.variant_for(f"X{code[1:]}", int(code[0]))), code)]
+    owner, vendor = uses[0]
+    return [Link(provider_page(owner.id), code, anchor=vendor.anchor)]
 
 
-def reply_links(reply: ProviderReply, catalog: Catalog) -> list[Link]:
-    """Where the codes of a provider reply are explained."""
-    return [link for code in (reply.basic, reply.enhanced) if code for link in code_links(code, catalog)]
+def reply_links(reply: ProviderReply, catalog: Catalog, provider: str) -> list[Link]:
+    """Where the codes of a provider's reply are explained (a basic code outside the RFCs, such as
+    Courier's 513, has no page)."""
+    links = code_links(reply.basic, catalog) if reply.basic in catalog.basic else []
+    return links + (code_links(reply.enhanced, catalog, provider) if reply.enhanced else [])

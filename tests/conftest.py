@@ -19,7 +19,7 @@ REFERENCE = Path(__file__).parent / "reference"
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load(ROOT / "data" / "codes.yaml")
+    return load(ROOT / "data")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,10 @@ fail when a build no longer produces one. After adding pages, append the new URL
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MANIFEST = Path(__file__).parent / "published-urls.txt"
 INTERNAL = ("assets/", "javascripts/", "stylesheets/", "search/")  # theme and script files, not addresses
@@ -18,6 +20,7 @@ DATA_SUFFIXES = (".json", ".csv", ".xml")
 
 
 def published_urls(site: Path) -> set[str]:
+    """Every page and data file of a built site, and the permalink of every provider reply and code."""
     urls = set()
     for path in site.rglob("*"):
         relative = path.relative_to(site).as_posix()
@@ -27,6 +30,12 @@ def published_urls(site: Path) -> set[str]:
             urls.add("/" + relative[: -len("index.html")])
         elif path.suffix in DATA_SUFFIXES or relative == "404.html":
             urls.add("/" + relative)
+    providers = site / "providers.json"
+    if providers.is_file():
+        for provider in json.loads(providers.read_text())["providers"]:
+            for item in provider["replies"] + provider["codes"]:
+                link = urlsplit(item["permalink"])
+                urls.add(f"{link.path}#{link.fragment}")
     return urls
 
 

@@ -15,11 +15,12 @@ import yaml
 from mkdocs.config import load_config
 
 from conftest import ROOT
-from data_schema import schema as data_schema
+import data_schema
 from published_urls import manifest, published_urls
+import api
 from loader import load
 
-DATA = load(ROOT / "data" / "codes.yaml")
+DATA = load(ROOT / "data")
 API_SCHEMA = json.loads((ROOT / "schema" / "api.schema.json").read_text())
 CODE_PAGES = [*DATA.basic, *(v for e in DATA.enhanced.values() for v in e.variants)]
 
@@ -34,26 +35,38 @@ def assert_valid(schema: dict, instance) -> None:
     assert not errors, [f"{list(e.path)}: {e.message[:200]}" for e in errors[:5]]
 
 
-# --- the data file and its schema ------------------------------------------------------------------
+# --- the data files and their schemas -------------------------------------------------------------
+
+DATA_FILES = {"codes.schema.json": [ROOT / "data" / "codes.yaml"], "guides.schema.json": [ROOT / "data" / "guides.yaml"],
+              "provider.schema.json": sorted((ROOT / "data" / "providers").glob("*.yaml"))}
 
 
-def test_committed_data_schema_is_up_to_date():
-    committed = json.loads((ROOT / "schema" / "codes.schema.json").read_text())
-    assert committed == data_schema(), "run: .venv/bin/python hooks/data_schema.py > schema/codes.schema.json"
+def as_json(value):
+    """YAML as JSON sees it: dates become their ISO text."""
+    return json.loads(json.dumps(value, default=str))
 
 
-def test_data_file_validates_against_its_schema_and_points_editors_at_it():
-    text = (ROOT / "data" / "codes.yaml").read_text()
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/codes.schema.json"
-    assert_valid(data_schema(), yaml.safe_load(text))
+@pytest.mark.parametrize("name", data_schema.SCHEMAS)
+def test_committed_data_schema_is_up_to_date(name):
+    assert (ROOT / "schema" / name).read_text() == data_schema.text(name), "run: .venv/bin/python hooks/data_schema.py"
+
+
+@pytest.mark.parametrize("name", data_schema.SCHEMAS)
+def test_data_files_validate_against_their_schema_and_point_editors_at_it(name):
+    for path in DATA_FILES[name]:
+        text = path.read_text()
+        relative = "../" * (len(path.relative_to(ROOT).parts) - 1)
+        assert text.splitlines()[0] == f"# yaml-language-server: $schema={relative}schema/{name}", path
+        assert_valid(data_schema.schema(name), as_json(yaml.safe_load(text)))
 
 
 def test_data_schema_rejects_what_the_loader_rejects():
-    data = yaml.safe_load((ROOT / "data" / "codes.yaml").read_text())
+    data = as_json(yaml.safe_load((ROOT / "data" / "codes.yaml").read_text()))
     data["basic_codes"][0]["colour"] = "red"
     data["enhanced_codes"][0]["code"] = "X.01.1"
-    errors = list(validator(data_schema()).iter_errors(data))
-    assert len(errors) == 2
+    data["vendor_codes"][0]["stop_sending"] = "maybe"
+    errors = list(validator(data_schema.schema("codes.schema.json")).iter_errors(data))
+    assert len(errors) == 3
 
 
 # --- the published data ----------------------------------------------------------------------------
@@ -90,8 +103,32 @@ def test_csv_has_one_row_per_code_page(site):
     assert rows[0].keys() == {"kind", "code", "class", "severity", "category", "title", "meaning", "url"}
 
 
+def test_providers_json_has_every_provider_reply_and_code(site):
+    published = json.loads((site / "providers.json").read_text())
+    assert_valid(API_SCHEMA, published)
+    assert [p["id"] for p in published["providers"]] == list(DATA.providers)
+    for record in published["providers"]:
+        provider = DATA.providers[record["id"]]
+        assert [r["id"] for r in record["replies"]] == [r.id for r in provider.replies]
+        assert [c["code"] for c in record["codes"]] == [v.code for v in DATA.provider_codes(provider)]
+        for item in record["replies"] + record["codes"]:
+            page, _, anchor = item["permalink"].partition("#")
+            assert page == record["url"] and f'id="{anchor}"' in (site / "providers" / record["id"] / "index.html").read_text()
+
+
+def test_symptoms_json_has_every_guide_with_its_crosswalk(site):
+    published = json.loads((site / "symptoms.json").read_text())
+    assert_valid(API_SCHEMA, published)
+    assert [g["id"] for g in published["guides"]] == list(DATA.guides)
+    by_id = {g["id"]: g for g in published["guides"]}
+    assert "UserUnknown" in by_id["unknown-recipient"]["sisimai"]
+    for guide in published["guides"]:
+        assert guide["url"].endswith(f"/symptoms/{guide['id']}/")
+        assert set(published["taxonomies"]) <= set(guide)
+
+
 def test_schemas_are_published(site):
-    for name in ("api.schema.json", "codes.schema.json"):
+    for name in api.SCHEMAS:
         assert json.loads((site / "schema" / name).read_text()) == json.loads((ROOT / "schema" / name).read_text())
 
 

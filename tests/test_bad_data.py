@@ -1,4 +1,7 @@
-"""Each kind of bad data stops loading with one clear message naming the file, the line and the code."""
+"""Each kind of bad data stops loading with one clear message naming the file, the line and the code.
+
+The cases mutate one file of a small, valid data folder (tests/fixtures/minimal) copied into a
+temporary folder: codes.yaml, guides.yaml or providers/example-mail.yaml."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from conftest import ROOT, build_site
 from data_yaml import DataError
 from loader import load
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+CODES, GUIDES, PROVIDER = "codes.yaml", "guides.yaml", "providers/example-mail.yaml"
 
 
 def line_of(text: str, needle: str, nth: int = 1) -> int:
@@ -30,96 +34,86 @@ def replace_once(old: str, new: str):
 CODE_550 = '  - code: "550"'
 CODE_451 = '  - code: "451"'
 CODE_X11 = "  - code: X.1.1"
-PROVIDER = "  - id: example-mail"
-REPLY = '      - reply: "550 5.1.1 <bob@example.org>: User unknown"'
+REPLY = '    reply: "550 5.1.1 <bob@example.org>: User unknown"'
+VENDOR = '  - code: "5.7.708"'
+GUIDE = "  - id: unknown-recipient"
 
-# (id, mutation, expected words, code named, (needle whose line is reported, nth occurrence))
+# (id, file, mutation, expected words, code named, (needle whose line is reported, nth occurrence))
 CASES = [
-    ("syntax-error", replace_once("title: Bad destination mailbox address", "title: [unclosed"),
+    ("syntax-error", CODES, replace_once("title: Bad destination mailbox address", "title: [unclosed"),
      "YAML syntax error", None, ("associated:", 1)),
-    ("tab-indentation", replace_once("    detail: A detail.\n    causes: [A typo.]", "    detail: A detail.\n\tcauses: [A typo.]"),
+    ("tab-indentation", CODES, replace_once("    detail: A detail.\n    causes: [A typo.]", "    detail: A detail.\n\tcauses: [A typo.]"),
      "YAML syntax error", None, ("\tcauses", 1)),
-    ("duplicate-key", replace_once("    meaning: The mailbox cannot be used.\n", "    meaning: The mailbox cannot be used.\n    meaning: Again.\n"),
+    ("duplicate-key", CODES, replace_once("    meaning: The mailbox cannot be used.\n", "    meaning: The mailbox cannot be used.\n    meaning: Again.\n"),
      "duplicate key 'meaning'", "550", ("meaning: Again.", 1)),
-    ("duplicate-code", replace_once(CODE_451, CODE_550),
+    ("duplicate-code", CODES, replace_once(CODE_451, CODE_550),
      "duplicate basic code; first defined on line", "550", (CODE_550, 2)),
-    ("unknown-field", replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: A detail.\n    colour: red\n    causes: [No such user.]"),
+    ("unknown-field", CODES, replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: A detail.\n    colour: red\n    causes: [No such user.]"),
      "unknown field 'colour'", "550", (CODE_550, 1)),
-    ("missing-field", replace_once("    admin: Check the user.\n", ""),
+    ("missing-field", CODES, replace_once("    admin: Check the user.\n", ""),
      "missing field 'admin'", "550", (CODE_550, 1)),
-    ("keys-out-of-order", replace_once("    meaning: A local error.\n    detail: A detail.\n", "    detail: A detail.\n    meaning: A local error.\n"),
+    ("keys-out-of-order", CODES, replace_once("    meaning: A local error.\n    detail: A detail.\n", "    detail: A detail.\n    meaning: A local error.\n"),
      "field 'detail' is out of order", "451", (CODE_451, 1)),
-    ("wrong-type", replace_once("causes: [No such user.]", "causes: No such user."),
+    ("wrong-type", CODES, replace_once("causes: [No such user.]", "causes: No such user."),
      "field 'causes' must be a list of texts", "550", (CODE_550, 1)),
-    ("wrong-type-classes", replace_once("classes: [4, 5]", 'classes: ["4", "5"]'),
+    ("wrong-type-classes", CODES, replace_once("classes: [4, 5]", 'classes: ["4", "5"]'),
      "field 'classes' must be a list of integers", "X.1.1", (CODE_X11, 1)),
-    ("empty-text", replace_once('text: "Requested action not taken: mailbox unavailable"', 'text: ""'),
+    ("empty-text", CODES, replace_once('text: "Requested action not taken: mailbox unavailable"', 'text: ""'),
      "field 'text' is empty or a placeholder", "550", (CODE_550, 1)),
-    ("placeholder", replace_once("meaning: A local error.", "meaning: TODO"),
+    ("placeholder", CODES, replace_once("meaning: A local error.", "meaning: TODO"),
      "field 'meaning' is empty or a placeholder", "451", (CODE_451, 1)),
-    ("basic-first-digit", replace_once(CODE_451, '  - code: "651"'),
+    ("basic-first-digit", CODES, replace_once(CODE_451, '  - code: "651"'),
      "first 2-5, second 0-5", "651", ('  - code: "651"', 1)),
-    ("basic-second-digit", replace_once(CODE_451, '  - code: "461"'),
+    ("basic-second-digit", CODES, replace_once(CODE_451, '  - code: "461"'),
      "first 2-5, second 0-5", "461", ('  - code: "461"', 1)),
-    ("basic-not-three-digits", replace_once(CODE_451, '  - code: "4510"'),
+    ("basic-not-three-digits", CODES, replace_once(CODE_451, '  - code: "4510"'),
      "three digits", "4510", ('  - code: "4510"', 1)),
-    ("enhanced-leading-zero", replace_once(CODE_X11, "  - code: X.01.1"),
+    ("enhanced-leading-zero", CODES, replace_once(CODE_X11, "  - code: X.01.1"),
      "no leading zeros", "X.01.1", ("  - code: X.01.1", 1)),
-    ("enhanced-class-3", replace_once("classes: [4, 5]", "classes: [3, 5]"),
+    ("enhanced-class-3", CODES, replace_once("classes: [4, 5]", "classes: [3, 5]"),
      "classes must be a sorted list drawn from 2, 4 and 5", "X.1.1", (CODE_X11, 1)),
-    ("class-disagrees-with-basic-code", replace_once("classes: [4, 5]", "classes: [5]"),
+    ("class-disagrees-with-basic-code", CODES, replace_once("classes: [4, 5]", "classes: [5]"),
      "associated basic code 451 has class 4, which is not in classes [5]", "X.1.1", (CODE_X11, 1)),
-    ("dangling-related-code", replace_once('related: ["451"]', 'related: ["421"]'),
+    ("dangling-related-code", CODES, replace_once('related: ["451"]', 'related: ["421"]'),
      "related code '421' is not another basic code", "550", (CODE_550, 1)),
-    ("dangling-associated-code", replace_once('associated: "451, 550"', 'associated: "451, 552"'),
+    ("dangling-associated-code", CODES, replace_once('associated: "451, 550"', 'associated: "451, 552"'),
      "associated basic code '552' is not in basic_codes", "X.1.1", (CODE_X11, 1)),
-    ("unknown-command", replace_once("commands: [RCPT]", "commands: [RCTP]"),
+    ("unknown-command", CODES, replace_once("commands: [RCPT]", "commands: [RCTP]"),
      "unknown command 'RCTP'", "550", (CODE_550, 1)),
-    ("bad-source", replace_once("source: RFC 5321 §4.2.3\n    commands: [RCPT]", "source: the internet\n    commands: [RCPT]"),
+    ("bad-source", CODES, replace_once("source: RFC 5321 §4.2.3\n    commands: [RCPT]", "source: the internet\n    commands: [RCPT]"),
      "source 'the internet' is not", "550", (CODE_550, 1)),
-    ("unknown-subject", replace_once(CODE_X11, "  - code: X.9.1"),
+    ("unknown-subject", CODES, replace_once(CODE_X11, "  - code: X.9.1"),
      "subject 9 is not one of the enhanced_subjects", "X.9.1", ("  - code: X.9.1", 1)),
-    ("provider-kind", replace_once("kind: mta", "kind: webmail"),
-     "kind must be one of provider, mta", "example-mail", (PROVIDER, 1)),
-    ("provider-id-not-a-slug", replace_once("id: example-mail", "id: Example Mail"),
-     "lower-case slug", "Example Mail", ("  - id: Example Mail", 1)),
-    ("reply-without-code", replace_once('reply: "550 5.1.1 <bob', 'reply: "User <bob'),
-     "a reply starts with its three-digit code", None, ('      - reply: "User', 1)),
-    ("reply-code-unknown", replace_once('reply: "550 5.1.1 <bob', 'reply: "521 5.1.1 <bob'),
-     "reply code 521 is not in basic_codes", "521 5.1.1", ('      - reply: "521', 1)),
-    ("reply-enhanced-code-without-page", replace_once('reply: "550 5.1.1 <bob', 'reply: "550 5.1.9 <bob'),
-     "enhanced code 5.1.9 has no page", "550 5.1.9", ('      - reply: "550 5.1.9', 1)),
-    ("reply-source-not-https", replace_once("source: https://example.org/docs/replies", "source: example.org"),
-     "source must be an https URL", "550 5.1.1", (REPLY, 1)),
-    ("symptom-unknown-code", replace_once('codes: ["550", X.1.1, "5.7.708"]', 'codes: ["550", X.1.9]'),
-     "code 'X.1.9' is not a basic code, a registry code in X form or a vendor code", "unknown-recipient",
-     ("  - id: unknown-recipient", 1)),
-    ("list-as-key", replace_once("    meaning: A local error.\n", "    meaning: A local error.\n    ? [a, b]\n    : 1\n"),
+    ("list-as-key", CODES, replace_once("    meaning: A local error.\n", "    meaning: A local error.\n    ? [a, b]\n    : 1\n"),
      "a mapping key must be a plain value", "451", ("? [a, b]", 1)),
-    ("item-not-a-mapping", replace_once("basic_codes:\n", 'basic_codes:\n  - "421"\n'),
+    ("item-not-a-mapping", CODES, replace_once("basic_codes:\n", 'basic_codes:\n  - "421"\n'),
      "each basic code must be a mapping of fields, not '421'", None, ('  - "421"', 1)),
-    ("extension-not-a-mapping", replace_once("    commands: [RCPT]\n", "    commands: [RCPT]\n    extensions: [SIZE]\n"),
+    ("extension-not-a-mapping", CODES, replace_once("    commands: [RCPT]\n", "    commands: [RCPT]\n    extensions: [SIZE]\n"),
      "each extension of code 550 must be a mapping of fields, not 'SIZE'", None, ("extensions: [SIZE]", 1)),
-    ("duplicate-class", replace_once("  - class: 4\n", "  - class: 2\n"),
+    ("duplicate-class", CODES, replace_once("  - class: 4\n", "  - class: 2\n"),
      "class 2 is listed twice", None, ("  - class: 2", 2)),
-    ("duplicate-subject", replace_once("enhanced_subjects:\n", "enhanced_subjects:\n  - subject: 1\n    title: Again\n    meaning: Again.\n    source: RFC 3463 §3.2\n"),
+    ("duplicate-subject", CODES, replace_once("enhanced_subjects:\n", "enhanced_subjects:\n  - subject: 1\n    title: Again\n    meaning: Again.\n    source: RFC 3463 §3.2\n"),
      "subject 1 is listed twice", None, ("  - subject: 1", 2)),
-    ("vendor-codes-without-signs", replace_once("    signs: [example.org]\n", ""),
-     "needs 'signs'", "example-mail", (PROVIDER, 1)),
-    ("code-in-prose-unknown", replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: As `5.9.1` says.\n    causes: [No such user.]"),
+    ("code-in-prose-unknown", CODES, replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: As `5.9.1` says.\n    causes: [No such user.]"),
      "field 'detail' mentions `5.9.1`", "550", (CODE_550, 1)),
-    ("vendor-code-syntax", replace_once('code: "5.7.708"', 'code: "5.07.708"'),
-     "a vendor code is a concrete enhanced code", "5.07.708", ('      - code: "5.07.708"', 1)),
 ]
 
 
-@pytest.mark.parametrize("mutate, words, code, where", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_bad_data_is_rejected_with_file_line_and_code(tmp_path, mutate, words, code, where):
-    text = mutate(MINIMAL.read_text())
-    path = tmp_path / "codes.yaml"
+def folder_with(tmp_path: Path, name: str, mutate) -> tuple[Path, str]:
+    """A copy of the minimal data folder with one file mutated; (that file, its new text)."""
+    folder = tmp_path / "data"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / name
+    text = mutate(path.read_text())
     path.write_text(text)
+    return path, text
+
+
+@pytest.mark.parametrize("name, mutate, words, code, where", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_bad_data_is_rejected_with_file_line_and_code(tmp_path, name, mutate, words, code, where):
+    path, text = folder_with(tmp_path, name, mutate)
     with pytest.raises(DataError) as caught:
-        load(path)
+        load(tmp_path / "data")
     message = str(caught.value)
     assert message.startswith(f"{path}:{line_of(text, *where)}:"), message
     assert words in message
@@ -134,46 +128,40 @@ def test_minimal_fixture_is_valid():
     assert catalog.enhanced["X.1.1"].association.codes == ("451", "550")
     reply = catalog.providers["example-mail"].replies[0]
     assert (reply.basic, reply.enhanced) == ("550", "5.1.1")
-    assert catalog.symptom_replies(catalog.symptoms["unknown-recipient"]) == [(catalog.providers["example-mail"], reply)]
+    assert catalog.guide_replies(catalog.guides["unknown-recipient"]) == [(catalog.providers["example-mail"], reply)]
 
 
 def test_non_utf8_bytes_are_rejected(tmp_path):
-    path = tmp_path / "codes.yaml"
-    text = MINIMAL.read_text()
+    path, text = folder_with(tmp_path, CODES, lambda text: text)
     path.write_bytes(text.encode().replace(b"A local error.", b"A local \xff error."))
     with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local error.')}: not valid UTF-8 \(byte 0xff\)"):
-        load(path)
+        load(tmp_path / "data")
 
 
 def test_a_control_character_is_rejected_with_its_line(tmp_path):
-    path = tmp_path / "codes.yaml"
-    text = MINIMAL.read_text()
-    path.write_text(text.replace("A local error.", "A local \x00 error."))
-    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local error.')}: YAML syntax error"):
-        load(path)
+    path, text = folder_with(tmp_path, CODES, replace_once("A local error.", "A local \x00 error."))
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:{line_of(text, 'A local')}: YAML syntax error"):
+        load(tmp_path / "data")
 
 
 def test_a_missing_file_is_named(tmp_path):
-    path = tmp_path / "codes.yaml"
+    path, _ = folder_with(tmp_path, GUIDES, lambda text: text)
+    path.unlink()
     with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: cannot be read: No such file"):
-        load(path)
+        load(tmp_path / "data")
 
 
 def test_a_huge_file_is_rejected_before_parsing(tmp_path):
-    path = tmp_path / "codes.yaml"
-    with path.open("w") as out:
-        out.write(MINIMAL.read_text())
-        out.write("# padding\n" * 600_000)
+    path, _ = folder_with(tmp_path, CODES, lambda text: text + "# padding\n" * 600_000)
     with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: is \d+\.\d MB, over the 5 MB limit"):
-        load(path)
+        load(tmp_path / "data")
 
 
 @pytest.mark.parametrize("content", ["", "- just\n- a list\n"], ids=["empty-file", "not-a-mapping"])
 def test_file_that_is_not_a_mapping_is_rejected(tmp_path, content):
-    path = tmp_path / "codes.yaml"
-    path.write_text(content)
-    with pytest.raises(DataError, match="the file must be a mapping"):
-        load(path)
+    path, _ = folder_with(tmp_path, PROVIDER, lambda text: content)
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}:1: the file must be a mapping"):
+        load(tmp_path / "data")
 
 
 def test_build_stops_with_one_line_and_no_traceback(tmp_path):

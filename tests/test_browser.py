@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import ROOT
 from loader import load
 
-DATA = load(ROOT / "data" / "codes.yaml")
+DATA = load(ROOT / "data")
 
 GMAIL_BOUNCE = """\
 Delivery to the following recipient failed permanently:

@@ -15,7 +15,7 @@ import pytest
 from conftest import REFERENCE, ROOT
 from loader import load
 
-DATA = load(ROOT / "data" / "codes.yaml")
+DATA = load(ROOT / "data")
 BASIC = list(DATA.basic.values())
 ENHANCED = list(DATA.enhanced.values())
 

@@ -16,10 +16,11 @@ def reply_expectations(catalog) -> list[dict]:
     expectations = []
     for provider in catalog.providers.values():
         for reply in provider.replies:
-            urls = [link.url for link in reply_links(reply, catalog)]
+            urls = {link.label: link.url for link in reply_links(reply, catalog, provider.id)}
             expectations.append({
                 "provider": provider.id, "reply": reply.reply, "basic": reply.basic, "enhanced": reply.enhanced,
-                "urls": {"basic": urls[0], "enhanced": urls[1] if reply.enhanced else None},
+                "reason": reply.reason,
+                "urls": {"basic": urls.get(reply.basic), "enhanced": urls.get(reply.enhanced)},
             })
     return expectations
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from loader import load
 
-DATA = load(ROOT / "data" / "codes.yaml")
+DATA = load(ROOT / "data")
 MAX_CODE_PAGE_BYTES = 40_000
 
 
@@ -155,15 +155,30 @@ def test_no_broken_internal_link_or_anchor(site):
 # --- content pages (providers, symptom guides, prose) ----------------------------------------------
 
 
-def test_provider_and_symptom_pages_exist(site):
-    assert len(DATA.providers) >= 8
-    assert sum(len(p.replies) for p in DATA.providers.values()) >= 60
+def test_every_provider_page_has_its_replies_codes_and_official_pages(site):
     for provider in DATA.providers.values():
         html = (site / "providers" / provider.id / "index.html").read_text()
-        for code in provider.vendor_codes:
-            assert f'id="{code.code}"' in html, (provider.id, code.code)
-    for symptom in DATA.symptoms.values():
-        assert (site / "symptoms" / symptom.id / "index.html").is_file()
+        for reply in provider.replies:
+            assert f'id="{reply.id}"' in html, (provider.id, reply.id)
+        for code in DATA.provider_codes(provider):
+            assert f'id="{code.anchor}"' in html, (provider.id, code.code)
+        links = set(refs(site / "providers" / provider.id / "index.html").links)
+        assert {link.url for link in provider.links} <= links, provider.id
+
+
+def test_providers_list_their_postmaster_and_delisting_pages():
+    # Every provider names at least one official page; a mailbox provider or gateway that offers a
+    # delisting or postmaster page links it (those without one say so in their `about`).
+    for provider in DATA.providers.values():
+        assert provider.links, provider.id
+    with_postmaster = [p for p in DATA.providers.values() if p.kind in ("mailbox", "gateway")
+                       and {"postmaster", "delisting", "guidelines"} & {link.kind for link in p.links}]
+    assert len(with_postmaster) >= 0.8 * len([p for p in DATA.providers.values() if p.kind in ("mailbox", "gateway")])
+
+
+def test_every_guide_has_a_page(site):
+    for guide in DATA.guides.values():
+        assert (site / "symptoms" / guide.id / "index.html").is_file()
 
 
 def test_home_page_leads_to_guides_and_prose(site):
