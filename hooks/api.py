@@ -23,7 +23,7 @@ from markup import plain
 from records import COMMANDS, TAXONOMIES, BasicCode, Catalog, EnhancedCode, Guidance, Provider, Source
 
 API_VERSION = 1
-SCHEMAS = ("api.schema.json", "codes.schema.json", "guides.schema.json", "provider.schema.json")  # published as they are
+SCHEMAS = ("api.schema.json", "codes.schema.json", "guides.schema.json", "formats.schema.json", "provider.schema.json")  # published as they are
 CSV_COLUMNS = ("kind", "code", "class", "severity", "category", "title", "meaning", "url")
 
 

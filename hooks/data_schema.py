@@ -16,13 +16,14 @@ import json
 from pathlib import Path
 
 from fields import Record
-from records import CodesFile, GuidesFile, Provider
+from records import CodesFile, FormatsFile, GuidesFile, Provider
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 # schema file -> (the record a whole data file is, the file it describes)
 SCHEMAS = {
     "codes.schema.json": (CodesFile, "data/codes.yaml"),
     "guides.schema.json": (GuidesFile, "data/guides.yaml"),
+    "formats.schema.json": (FormatsFile, "data/formats.yaml"),
     "provider.schema.json": (Provider, "data/providers/<id>.yaml"),
 }
 

@@ -36,18 +36,27 @@ def build_index(catalog: Catalog) -> dict:
                            "url": urls.url(urls.code_page(c.code))}
                   for c in catalog.basic.values()},
         "enhanced": {e.code[2:]: {"title": e.title, **_guidance(e.guidance), "classes": list(e.classes),
-                                  "urls": {str(cls): urls.url(urls.code_page(e.variant(cls))) for cls in e.classes}}
+                                  "urls": {str(cls): urls.url(urls.code_page(e.variant(cls))) for cls in e.classes},
+                                  **({"reason": e.reason} if e.reason else {})}
                      for e in catalog.enhanced.values()},
         "vendor": _vendor_codes(catalog),
+        "providers": {p.id: {"name": p.name, "url": urls.url(urls.provider_page(p.id)), "signs": list(p.signs)}
+                      for p in catalog.providers.values()},
+        "reasons": {g.id: {"title": g.title, "url": urls.url(urls.guide_page(g.id)), "outcome": g.kind}
+                    for g in catalog.guides.values()},
+        "phrases": {g.id: sorted({" ".join(p.lower().split()) for phrases in g.phrases.values() for p in phrases})
+                    for g in catalog.guides.values()},
+        "formats": {"reports": catalog.formats.report_phrases, "senders": list(catalog.formats.report_senders),
+                    "returned": list(catalog.formats.returned_marks), "forwarded": list(catalog.formats.forward_marks),
+                    "json": catalog.formats.json_fields, "events": catalog.formats.json_events},
     }
 
 
 def _vendor_codes(catalog: Catalog) -> dict[str, list[dict]]:
+    """Each vendor code or token with the uses of every provider that has it."""
     vendor: dict[str, list[dict]] = {}
     for code in catalog.vendor_codes:
-        provider = catalog.providers[code.provider]
         vendor.setdefault(code.code, []).append({
-            "vendor": provider.name, "title": code.title, "meaning": _text(code.meaning),
-            "action": first_sentence(code.action), "url": urls.url(urls.provider_page(provider.id), code.anchor),
-            "signs": list(provider.signs)})
+            "provider": code.provider, "title": code.title, "meaning": first_sentence(code.meaning),
+            "action": first_sentence(code.action), "reason": code.reason, "anchor": code.anchor})
     return vendor

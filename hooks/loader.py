@@ -1,8 +1,8 @@
 """Load the data folder into a Catalog of typed records, and refuse bad data.
 
 The folder holds data/codes.yaml (every code, standard and vendor-specific), data/guides.yaml (one
-guide per reason) and data/providers/<id>.yaml (one file per provider, with the replies its servers
-send). Used by the MkDocs hook and by the tests alike; it imports nothing from MkDocs. Every problem
+guide per reason), data/formats.yaml (the signs of a report's shape) and data/providers/<id>.yaml
+(one file per provider, with the replies its servers send). Used by the MkDocs hook and by the tests alike; it imports nothing from MkDocs. Every problem
 raises DataError, whose message names the file, the line and the code, so that a broken edit stops
 the build with one readable sentence instead of a traceback.
 """
@@ -14,10 +14,11 @@ from pathlib import Path
 import checks
 from data_yaml import DataError, Node, read_yaml
 from fields import Record
-from records import Catalog, CodesFile, GuidesFile, Provider
+from records import Catalog, CodesFile, FormatsFile, GuidesFile, Provider
 
 CODES = "codes.yaml"
 GUIDES = "guides.yaml"
+FORMATS = "formats.yaml"
 PROVIDERS = "providers"
 
 
@@ -31,7 +32,7 @@ def _read(record: type[Record], path: Path) -> Record:
 
 def data_files(folder: Path) -> list[Path]:
     """The files a build of this data folder reads."""
-    return [folder / CODES, folder / GUIDES, *sorted((folder / PROVIDERS).glob("*.yaml"))]
+    return [folder / CODES, folder / GUIDES, folder / FORMATS, *sorted((folder / PROVIDERS).glob("*.yaml"))]
 
 
 def load(folder: Path | str) -> Catalog:
@@ -39,6 +40,7 @@ def load(folder: Path | str) -> Catalog:
     folder = Path(folder)
     codes = _read(CodesFile, folder / CODES)
     guides = _read(GuidesFile, folder / GUIDES)
+    formats = _read(FormatsFile, folder / FORMATS)
     providers = [_read(Provider, path) for path in sorted((folder / PROVIDERS).glob("*.yaml"))]
     checks.check_digits(codes)
     checks.check_codes(codes)
@@ -56,6 +58,7 @@ def load(folder: Path | str) -> Catalog:
         vendor_codes=codes.vendor_codes,
         providers={p.id: p for p in providers},
         guides=checks.unique(guides.guides, "guide"),
+        formats=formats,
     )
     checks.check_references(catalog)
     checks.check_phrases(catalog)

@@ -407,6 +407,19 @@ class Guide(Record):
         return self.outcome or "failure"
 
 
+class FormatsFile(Record):
+    """data/formats.yaml: the signs the decoder reads a message's shape from."""
+
+    SPEC = Spec("top level", [
+        Field("report_phrases", TextLists("failed", "delayed", "delivered", "relayed")),
+        Field("report_senders", Texts()),
+        Field("returned_marks", Texts()),
+        Field("forward_marks", Texts()),
+        Field("json_fields", TextLists("recipient", "recipient_lists", "event", "status", "reply", "time")),
+        Field("json_events", TextLists("failed", "delayed", "delivered", "complained")),
+    ])
+
+
 class CodesFile(Record):
     """data/codes.yaml: every code, standard and vendor-specific."""
 
@@ -442,6 +455,7 @@ class Catalog:
     vendor_codes: tuple[VendorCode, ...]
     providers: dict[str, Provider]
     guides: dict[str, Guide]
+    formats: FormatsFile
 
     @cached_property
     def enhanced_variants(self) -> tuple[str, ...]:

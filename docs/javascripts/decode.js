@@ -1,567 +1,83 @@
 /**
- * decode.js: find the SMTP reply code(s) a pasted text is about and explain them.
+ * decode.js: what a pasted or dropped text is about, recipient by recipient: a reply code, an SMTP
+ * reply or transcript, a whole bounce (any MTA, any charset, several recipients, nested), a delay
+ * warning, a delivery report, an auto-reply or a feedback report.
  *
- * Pure ES module: no DOM, no dependencies. Used by lookup.js in the browser and by
- * tests/js/decode.test.mjs under Node.
+ * Pure ES module, no DOM, no dependencies: lookup.js uses it in the browser, tests/js/ under Node.
+ * It knows nothing of codes, providers or reasons itself: all of that comes from the index it is
+ * given (lookup-index.json, generated from data/).
  *
  *   import { decode } from "./decode.js";
- *   const result = decode(text, index);   // index = parsed lookup-index.json
+ *   const result = decode(textOrBytes, index);
  *
- * Result shape (every key is always present):
- *
- * @typedef {Object} DecodeResult
- * @property {boolean} found          true when a basic or an enhanced code was found
- * @property {string|null} basic      the basic reply code, e.g. "550"
- * @property {string|null} enhanced   the enhanced status code, e.g. "5.1.1" or "X.7.26"
- * @property {string|null} command    the SMTP command the reply answered, when the text says:
- *     "CONNECT" (greeting / initial connection), "EHLO", "HELO", "LHLO", "STARTTLS", "AUTH",
- *     "MAIL FROM", "RCPT TO", "DATA", "end of DATA", "BDAT", "RSET", "VRFY", "EXPN", "QUIT"
+ * @typedef {Object} DecodeResult (every key is always present)
+ * @property {boolean} found        a code, a recipient or a reason was found
+ * @property {"reply"|"bounce"|"delay"|"delivered"|"auto-reply"|"feedback-report"|"log"|"unknown"} kind
+ * @property {Recipient[]} recipients  one per recipient found, in order; a bare reply gives one
+ *     with address null. The fields below describe the primary recipient: the first failed one,
+ *     else the first delayed one, else the first.
+ * @property {string|null} basic     the basic reply code the text carries for it ("550")
+ * @property {string|null} enhanced  the enhanced code ("5.1.1", "5.1.351", "X.7.26")
+ * @property {{basic: string|null, enhanced: string|null}|null} outer  the verdict of a reply that
+ *     wraps this one ("554 4.4.7 Message expired ... <421 4.4.2 ...>": outer 554 4.4.7)
+ * @property {string|null} command   the SMTP command it answered ("RCPT TO", "end of DATA", "CONNECT")
+ * @property {Reason|null} reason    why: the guide, and what it was read from
+ * @property {Provider|null} provider  whose reply it is, from the provider's signs in it
+ * @property {string|null} reporter  the provider or MTA that wrote the report, when its signs say
  * @property {"positive"|"intermediate"|"transient"|"permanent"|null} severity
- *     what the reply means for delivery: the basic code's first digit when there is a basic code
- *     (SMTP clients act on it), otherwise the enhanced code's class
- * @property {boolean} mismatch       true when the basic code's first digit and the enhanced
- *     code's class disagree (e.g. "554 4.4.7")
- * @property {BasicInfo|null} basicInfo
- * @property {EnhancedInfo|null} enhancedInfo
- * @property {Note[]} notes           things the reader should know, in display order
- * @property {string} excerpt         the input line(s) the answer came from (at most 500 chars),
- *     suitable for sharing in a URL; "" when nothing was found
- * @property {string[]} alsoFound     other distinct codes seen in the text, e.g. ["220", "250"]
+ * @property {boolean} mismatch      the basic code's first digit and the enhanced class disagree
+ * @property {Object|null} basicInfo     see explain.js describeBasic
+ * @property {Object|null} enhancedInfo  see explain.js describeEnhanced
+ * @property {{code: string, provider: string, vendor: string, title: string, url: string|null}[]} tokens
+ *     provider tokens in its reply ("TSS04", "S3150"), explained
+ * @property {Note[]} notes          things the reader should know, in display order
+ * @property {string} excerpt        the reply the answer came from (at most 500 characters)
+ * @property {string[]} alsoFound    other codes the recipients' replies carry
+ * @property {number} unreadable     lines of a log that look like delivery records but could not be read
  *
- * @typedef {Object} Note
- * @property {string} kind   "not-found" | "binary" | "truncated" | "mismatch" | "unregistered" |
- *     "class-not-listed" | "generic" | "vendor" | "vendor-elsewhere" | "from-status" | "digit-range"
- * @property {string} text   one plain sentence (no markup)
+ * @typedef {Object} Recipient
+ * @property {string|null} address
+ * @property {"failed"|"delayed"|"delivered"|"relayed"|"expanded"|null} action  RFC 3464's words
+ * @property {string|null} basic
+ * @property {string|null} enhanced
+ * @property {{basic: string|null, enhanced: string|null}|null} outer
+ * @property {string|null} reply      the reply text, quoted (at most 500 characters)
+ * @property {string|null} remoteMta
+ * @property {string|null} command
+ * @property {string|null} reason     a guide id ("unknown-recipient")
+ * @property {"text"|"token"|"code"|null} reasonFrom  what the reason was read from
+ * @property {string|null} provider   a provider id, from its signs in the reply
  *
- * @typedef {Object} DigitInfo
- * @property {string} digit
- * @property {string|null} name      e.g. "Permanent Negative Completion"; null when undefined
- * @property {string|null} meaning
- *
- * @typedef {Object} BasicInfo
- * @property {string} code            "550"
- * @property {boolean} registered     true when the index has a page for this code
- * @property {string|null} severity   from the first digit
- * @property {string|null} label      the index's label for that severity, e.g. "Permanent failure"
- * @property {string|null} text       the RFC reply text, when there is one
- * @property {string} meaning         the entry's meaning, or an explanation built from the digits
- * @property {string|null} retry      one-sentence retry verdict (registered codes only)
- * @property {string|null} action     one-sentence key action (registered codes only)
- * @property {string|null} url        page URL relative to the site root (e.g. "550/"), or null
- * @property {{first: DigitInfo, second: DigitInfo}} digits
- * @property {string} explanation     what the first and second digits say
- *
- * @typedef {Object} EnhancedInfo
- * @property {string} code            "5.1.1" (or "X.7.26" for the class-less form)
- * @property {string|null} class      "2" | "4" | "5", or null for the X form
- * @property {string} subject         "1"
- * @property {string} detail          "1"
- * @property {string} key             "1.1": the registry key (subject.detail)
- * @property {boolean} registered     true when subject.detail is in the IANA registry
- * @property {boolean|null} classListed  false when the registry entry is not used with this class
- *     (the URL then points at the nearest class's page); null for the X form / unregistered codes
- * @property {string|null} severity   from the class
- * @property {string|null} label      the index's label for that severity, e.g. "Temporary failure"
- * @property {string|null} title      the vendor's title where its own meaning applies, else the registry's
- * @property {string|null} registryTitle  the registry title, or null for an unregistered code
- * @property {string} meaning         vendor meaning (where it applies), entry meaning, or class+subject explanation
- * @property {string|null} retry
- * @property {string|null} action
- * @property {string|null} url        page URL relative to the site root, or null
- * @property {Object<string,string>} urls  all class pages of the entry, e.g. {"4": "4.1.1/", "5": "5.1.1/"}
- * @property {{name: string, meaning: string}|null} classInfo
- * @property {{name: string, meaning: string}|null} subjectInfo
- * @property {string} explanation     what the class and subject say
- * @property {string|null} vendorUrl  the vendor's section on its provider page, when vendor is set
- * @property {{vendor: string, title: string, meaning: string, action: string|null, url: string|null}|null} vendor
- *     the vendor whose own meaning applies: the text carries one of its signs ("gsmtp", "RESOLVER."),
- *     or the code is not registered and this vendor uses it; other vendors' uses are only noted
- *
- * URLs are relative to the site root; resolve them against the index URL.
+ * @typedef {{id: string, title: string, url: string, from: "text"|"token"|"code"}} Reason
+ * @typedef {{id: string, name: string, url: string}} Provider
+ * @typedef {{kind: string, text: string}} Note
  */
 
-// Only this much of the input is scanned: bounces put the failure near the top, and the rest is
-// usually the returned message. Keeps a 1 MB paste fast. Long lines are cut for the same reason.
-export const MAX_SCAN_CHARS = 256 * 1024;
-const MAX_LINE_CHARS = 20000;
-const MAX_EXCERPT_CHARS = 500;
+import { addressIn, readDeliveryStatus, readFields } from "./dsn.js";
+import { describeBasic, describeEnhanced, describeToken } from "./explain.js";
+import { isLog, readLog } from "./logs.js";
+import { readMessage } from "./message.js";
+import { providerOf, reasonOf, reportAction, tokensIn } from "./reasons.js";
+import { chooseReply, classOf, findCommand, findReplies, isGenericStatus, readReply, tokeniseLines } from "./replies.js";
+import { ADDRESS_RE, addressesIn, ownText, readReportText } from "./reports.js";
+
+const MAX_REPLY_CHARS = 500;
+const ADDRESS_LINE = /^[\s<]*[^\s@<>]+@[^\s@<>]+?>?\s*:?\s*$/m;  // a part's first line, when it only names the recipient
+const MAX_REPORT_CHARS = 200_000;  // a report's own text is short; the rest is the returned message
+const OPENING_CHARS = 10_000;      // where a report says what it is
+
 
 // ---------------------------------------------------------------------------------------------
-// 1. Tokenise: split the text into lines and note which DSN header (if any) each line belongs to.
-// ---------------------------------------------------------------------------------------------
-
-// Headers whose values are full of dates, ids, addresses and versions but never carry the reply
-// code. Their lines (and folded continuation lines) are skipped so e.g. "id 15.0.847.32" in a
-// Received: header can never be taken for a code.
-const SKIPPED_HEADERS = new Set([
-  "received", "date", "arrival-date", "last-attempt-date", "will-retry-until", "message-id",
-  "in-reply-to", "references", "x-postfix-queue-id", "reporting-mta", "remote-mta",
-  "received-from-mta", "final-recipient", "original-recipient", "original-envelope-id",
-  "x-mailer", "user-agent", "mime-version", "content-type", "content-transfer-encoding",
-  "content-id", "content-description", "dkim-signature", "arc-seal", "arc-message-signature",
-  "arc-authentication-results", "authentication-results", "received-spf", "received-pra",
-  "return-path", "from", "to", "cc", "bcc", "reply-to", "sender", "delivered-to", "x-original-to",
-  "thread-index", "thread-topic", "x-ms-exchange-organization-scl", "x-originating-ip",
-  "x-clientproxiedby", "x-ms-has-attach", "x-ms-tnef-correlator", "accept-language",
-  "content-language", "x-google-smtp-source", "x-received", "x-gm-message-state", "x-spam-score",
-  "x-spam-status", "list-unsubscribe", "feedback-id",
-]);
-
-const HEADER_RE = /^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?/;
-
-/**
- * Split text into lines. Each line: { text, index, header } where header is the lower-case
- * name of the DSN / mail header the line belongs to (also for folded continuation lines), or
- * null for ordinary text.
- */
-function tokeniseLines(text) {
-  const raw = text.split(/\r\n|\r|\n/);
-  const lines = [];
-  let header = null;
-  for (let i = 0; i < raw.length; i++) {
-    let t = raw[i];
-    if (t.length > MAX_LINE_CHARS) t = t.slice(0, MAX_LINE_CHARS);
-    if (t.trim() === "") {
-      header = null; // a blank line ends a header block
-    } else if (/^[ \t]/.test(t) && header !== null) {
-      // folded continuation of the previous header: keep its header name
-    } else {
-      const m = HEADER_RE.exec(t);
-      header = m ? m[1].toLowerCase() : null;
-    }
-    lines.push({ text: t, index: i, header });
-  }
-  return lines;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 2. Find candidates: basic codes (550) and enhanced codes (5.1.1, X.7.26) on each line, with
-//    the checks that keep IP addresses, dates, versions, sizes, ports and ids out.
-// ---------------------------------------------------------------------------------------------
-
-// Plain linear regexes: fixed-width digits, no nested quantifiers, so no catastrophic backtracking.
-const BASIC_RE = /[2-5]\d\d/g;
-const ENHANCED_RE = /([245Xx])\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})/g;
-
-// Words that, right before a number, say it is not a reply code.
-const NOT_CODE_WORD_BEFORE = /\b(?:port|size|sizes|length|len|pid|uid|gid|id|queue|attempt|attempts|line|lines|page|step|limit|max|maximum|version|ver|v|rev|revision|release|build|exim|postfix|sendmail|qmail|openssl|tlsv?|ssl|rfc|errno|socket|http|https|ipv4|ipv6)\s*[:#=]?\s*$/i;
-// A digit group right before a 3-digit number ("+1 555", "555 123"): a phone-like number.
-const DIGIT_GROUP_BEFORE = /(?:(?:^|[^\d.])\d{1,4}[\s-]|\+\d*\s*)$/;
-// Units after a number: it is a size or a duration, not a reply code.
-const NOT_CODE_AFTER = /^\s*(?:bytes?\b|kb\b|kib\b|mb\b|mib\b|gb\b|octets\b|ms\b|msec\b|secs?\b|seconds?\b|mins?\b|minutes?\b|hrs?\b|hours?\b|days?\b|%)/i;
-// Text that typically leads into a reply: start of line (after quoting marks), a header label,
-// "said:", "smtp;", "returned '", transcript markers ("<<<", "In:", "Out:", "S:"), Exchange's "#".
-const REPLY_LEAD = /(?:^[\s>|*#'"(\[]*|(?:^|\s)(?:<<<|>>>|in:|out:|s:|c:)\s*|\bsmtp;\s*|\bsaid:\s*|\breturned\s+['"]?|\b(?:error|reply|response|replied|responded|status|code|diagnostic-code)\s*:?\s*['"]?|[A-Za-z)\]]\s?:\s+|\s:\s*|;\s*|(?:^|\s)#|\(#|\[#)$/i;
-// Text that typically leads into a standalone enhanced code.
-const ENHANCED_LEAD = /(?:^[\s>|*'"(\[]*|(?:^|\s)(?:<<<|>>>|in:|out:|s:|c:)\s*|\bstatus:\s*|\bdsn=|(?:^|\s)#|\(#|\[#|\bsmtp;\s*)$/i;
-
-// Up to 40 characters before a match, for the lead-in checks. When the line is cut, a marker
-// replaces the line start so that "^" in the patterns only ever means the real start of line.
-function textBefore(line, start) {
-  return start <= 40 ? line.slice(0, start) : "\u0001" + line.slice(start - 40, start);
-}
-
-function isBoundaryBefore(line, start) {
-  if (start === 0) return true;
-  const prev = line[start - 1];
-  const prev2 = start >= 2 ? line[start - 2] : " ";
-  if (/[\s('"\[<=;,*|>]/.test(prev)) return true;
-  // "#550" (Exchange) but not "DOC-1369#550" (a URL fragment); ": 550" / " :550" but not "host:587".
-  if (prev === "#" || prev === ":") return /[\s(\[;]/.test(prev2) || start === 1;
-  // "550-5.1.1": the hyphen of a multi-line reply, right after a basic code.
-  if (prev === "-") return /\d/.test(prev2) && start >= 4 && /(?:^|[^\d])[2-5]\d\d$/.test(line.slice(Math.max(0, start - 5), start - 1));
-  return false;
-}
-
-/** Basic code candidates on one line. */
-function findBasic(line) {
-  const found = [];
-  BASIC_RE.lastIndex = 0;
-  let m;
-  while ((m = BASIC_RE.exec(line)) !== null) {
-    const start = m.index;
-    const end = start + 3;
-    const code = m[0];
-    if (!isBoundaryBefore(line, start)) continue;
-    const next = line[end];
-    const rest = line.slice(end, end + 16);
-    // What may follow a code: end, space, "-" (multi-line reply), ":" "'" ")" etc.
-    if (next !== undefined) {
-      if (/[\w@\/\\%]/.test(next)) continue;                         // 5501, 550abc, 550@
-      if (next === "." && /^\.\d/.test(rest)) continue;               // 192.0.2.1, 550.1
-      if (next === "-" && /^-\d\d/.test(rest) && !/^-[245]\.\d/.test(rest)) continue; // 555-123-4567
-      if (next === "]" && /\w\[$/.test(line.slice(Math.max(0, start - 2), start))) continue; // smtp[234]
-      // 555 123 4567 is a phone number; Yahoo's "552 1 Requested mail action aborted" is a reply.
-      if (/^\s+\d/.test(rest) && !/^\s+([245Xx]\.|\d\.)\d/.test(rest) && !/^\s+\d\s+[A-Za-z]/.test(rest)) continue;
-      if (NOT_CODE_AFTER.test(rest)) continue;                        // 552 bytes, 421 seconds
-    }
-    const before = textBefore(line, start);
-    if (NOT_CODE_WORD_BEFORE.test(before) || DIGIT_GROUP_BEFORE.test(before)) continue; // port 465, +1 555
-    found.push({ code, start, end, lead: REPLY_LEAD.test(before) });
-  }
-  return found;
-}
-
-/** Enhanced code candidates on one line. */
-function findEnhanced(line) {
-  const found = [];
-  ENHANCED_RE.lastIndex = 0;
-  let m;
-  while ((m = ENHANCED_RE.exec(line)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const rest = line.slice(end, end + 3);
-    // Not followed by more digits or dots-and-digits (5.1.1.2, 5.1.10x) or by id / address parts.
-    if (/^(?:\d|\.\d|[A-Za-z_@]|-\d)/.test(rest)) continue;
-    if (!isBoundaryBefore(line, start)) continue;
-    const subject = Number(m[2]);
-    if (subject > 7) continue; // subjects 0-7 are the only ones defined; 4.94.2 is a version
-    const before = textBefore(line, start);
-    if (NOT_CODE_WORD_BEFORE.test(before)) continue;                  // Exim 4.1.1, v2.4.5
-    const cls = m[1] === "x" || m[1] === "X" ? null : m[1];
-    found.push({
-      code: (cls ?? "X") + "." + m[2] + "." + m[3],
-      cls, subject: m[2], detail: m[3], start, end,
-      lead: ENHANCED_LEAD.test(before),
-    });
-  }
-  return found;
-}
-
-/**
- * Find reply candidates in all lines. A candidate is one reply: a basic code with the enhanced
- * code that follows it on the same line ("550 5.1.1", "550 Backend Replied [x]: 5.7.1"), or a
- * lone basic code, or a lone enhanced code ("Status: 5.0.0", "(#5.1.1)").
- */
-function findCandidates(lines, index) {
-  const candidates = [];
-  for (const line of lines) {
-    if (line.header !== null && SKIPPED_HEADERS.has(line.header)) continue;
-    const t = line.text;
-    if (!/\d/.test(t)) continue;
-    if (t.length >= 60 && /^[A-Za-z0-9+\/=]+$/.test(t)) continue; // a base64 body line
-    const basics = findBasic(t);
-    const enhanceds = findEnhanced(t);
-    const used = new Set();
-    let j = 0;               // next enhanced code not yet passed (both lists are in line order)
-    let lastBefore = null;   // the latest enhanced code before the current basic code
-    basics.forEach((b, i) => {
-      const limit = i + 1 < basics.length ? basics[i + 1].start : Infinity;
-      while (j < enhanceds.length && enhanceds[j].start < b.end) lastBefore = enhanceds[j++];
-      let e = null;
-      if (j < enhanceds.length && enhanceds[j].start < limit) {
-        // Pair with the first enhanced code after it and before the next basic code.
-        e = enhanceds[j++];
-      } else if (lastBefore && !used.has(lastBefore) && lastBefore.cls === b.code[0]) {
-        // Exchange 2003 writes the enhanced code first: "<mx #5.5.0 smtp;554 Relay denied>".
-        e = lastBefore;
-      }
-      if (e) used.add(e);
-      candidates.push(makeCandidate(line, b, e, index));
-    });
-    for (const e of enhanceds) {
-      if (!used.has(e)) candidates.push(makeCandidate(line, null, e, index));
-    }
-  }
-  return candidates;
-}
-
-function makeCandidate(line, b, e, index) {
-  return {
-    basic: b ? b.code : null,
-    enhanced: e ? e.code : null,
-    line: line.index,
-    header: line.header,
-    lead: Boolean((b && b.lead) || (!b && e && e.lead)),
-    registeredBasic: b ? Boolean(index.basic && index.basic[b.code]) : false,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// 3. Score and choose: the reply the text is about.
-// ---------------------------------------------------------------------------------------------
-
-function classOf(c) {
-  if (c.basic) return c.basic[0];
-  if (c.enhanced && c.enhanced[0] !== "X") return c.enhanced[0];
-  return null;
-}
-
-function isNegative(c) {
-  const k = classOf(c);
-  return k === "4" || k === "5";
-}
-
-function isGenericStatus(c) {
-  return c.enhanced !== null && /^[245]\.0\.0$/.test(c.enhanced);
-}
-
-/**
- * How sure we are that this candidate is the reply the text is about. Higher wins; a tie goes to
- * the later candidate (a transcript ends with the failure).
- */
-function score(c, firstNegativeLine) {
-  let s;
-  if (c.basic && c.enhanced) s = 30;                 // "550 5.1.1": a full reply
-  else if (c.basic && c.lead) s = 30;                // "550 User unknown" at a reply position
-  else if (c.enhanced && c.lead) s = 20;             // "Status: 5.1.1", "(#5.1.1)"
-  else s = 10;                                       // mid-sentence: "... code 550 ...", "...: 5.7.1"
-  if (c.header === "diagnostic-code") s += 3;        // the DSN's own copy of the remote reply
-  if (c.header === "status") s += 1;
-  if (isGenericStatus(c)) s -= 5;                    // X.0.0 says only the class: prefer detail
-  if (c.enhanced && c.enhanced[0] === "X") s -= 15;  // a code quoted generically, not a reply
-  // Sendmail's "503 5.0.0 Need RCPT" merely follows the real RCPT failure.
-  if (c.basic === "503" && firstNegativeLine !== null && firstNegativeLine < c.line) s -= 8;
-  return s;
-}
-
-/**
- * Worth considering at all: a full reply, a code at a reply position, any enhanced code, or a
- * registered basic code. An unregistered 3-digit number mid-sentence is just a number.
- */
-function isPlausible(c) {
-  return Boolean(c.enhanced || c.lead || c.registeredBasic);
-}
-
-/** Pick the reply the text is about: the best-scored negative reply, else the best of all. */
-function choose(candidates) {
-  const usable = candidates.filter(isPlausible);
-  if (usable.length === 0) return null;
-  const negatives = usable.filter(isNegative);
-  const pool = negatives.length > 0 ? negatives : usable;
-  const firstNegativeLine = negatives.length > 0 ? negatives[0].line : null;
-  let best = null;
-  let bestScore = -Infinity;
-  for (const c of pool) {
-    const s = score(c, firstNegativeLine);
-    if (s >= bestScore) { best = c; bestScore = s; } // ">=": later candidates win ties
-  }
-  return best;
-}
-
-/**
- * A DSN may give the basic code in Diagnostic-Code and the enhanced code only in Status:
- * borrow the Status code when the chosen reply has none (same class only).
- */
-function complementFromStatus(chosen, candidates) {
-  if (!chosen.basic || chosen.enhanced) return null;
-  const statuses = candidates.filter((c) => c.header === "status" && !c.basic && c.enhanced
-    && c.enhanced[0] === chosen.basic[0]);
-  if (statuses.length === 0) return null;
-  return statuses.find((c) => !isGenericStatus(c)) ?? statuses[statuses.length - 1];
-}
-
-// ---------------------------------------------------------------------------------------------
-// 4. Command: which SMTP command the reply answered, when the text says so.
-// ---------------------------------------------------------------------------------------------
-
-// Line markers of session transcripts: Sendmail ">>> cmd" / "<<< reply", Postfix "In:" / "Out:"
-// (either direction, depending on who wrote it), RFC style "C:" / "S:".
-const TRANSCRIPT_MARK = "(?:(?:>>>|<<<|in:|out:|c:|s:)\\s*)?";
-const COMMAND_WORDS = "end of data|mail from|rcpt to|data|ehlo|helo|lhlo|starttls|auth|bdat|rset|vrfy|expn|quit|noop";
-// Postfix: "(in reply to RCPT TO command)", "(in reply to end of DATA command)"; Exim: "after
-// RCPT TO:<bob@...>", "after end of data", "after initial connection"; Postfix: "refused to talk
-// to me" (a rejected greeting).
-const PHRASE_RE = new RegExp(
-  "\\bin reply to (?:the )?(" + COMMAND_WORDS + ") command\\b" +
-  "|\\bin reply to (?:the )?(initial greeting)\\b" +
-  "|\\bafter (?:pipelined )?(" + COMMAND_WORDS + "|initial connection)\\b" +
-  "|\\b(refused to talk to me)\\b", "i");
-// A client command line in a session transcript: "RCPT TO:<bob>", ">>> RCPT To:<bob>",
-// "Out: DATA", "C: EHLO x". Strict shapes, so prose starting with "Data ..." does not count.
-const CLIENT_LINE_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "(mail from(?=\\s*:)|rcpt to(?=\\s*:)|" +
-  "(?:data|starttls|rset|quit|noop)(?=\\s*$)|(?:ehlo|helo|lhlo|auth|bdat|vrfy|expn)(?=\\s+\\S))", "i");
-const DATA_GO_AHEAD_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "354\\b", "i");
-const END_OF_DATA_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "\\.\\s*$", "i");
-
-function normaliseCommand(word) {
-  const w = word.toLowerCase().replace(/\s+/g, " ");
-  if (w === "end of data") return "end of DATA";
-  if (/connection|greeting|talk to me/.test(w)) return "CONNECT";
-  return w.toUpperCase();
-}
-
-/**
- * Find the command the chosen reply answered: a phrase on the reply's own line wins; otherwise
- * the nearer of (a) the nearest phrase anywhere and (b) the last client command line of a
- * session transcript before the reply.
- */
-function findCommand(lines, replyLine) {
-  let phrase = null;
-  for (const line of lines) {
-    if (line.header !== null && SKIPPED_HEADERS.has(line.header)) continue;
-    const p = PHRASE_RE.exec(line.text);
-    if (p) {
-      const dist = Math.abs(line.index - replyLine);
-      if (!phrase || dist < phrase.dist) {
-        phrase = { dist, command: normaliseCommand(p[1] || p[2] || p[3] || p[4]), line: line.index };
-      }
-    }
-  }
-  if (phrase && phrase.dist === 0) return phrase;
-  const client = lastClientCommand(lines, replyLine);
-  if (client && (!phrase || client.dist <= phrase.dist)) return client;
-  return phrase;
-}
-
-/** In a session transcript, the last client command before the reply (looking back 60 lines). */
-function lastClientCommand(lines, replyLine) {
-  let sawDataReply = false; // a 354 between DATA and the reply: the reply ended the data
-  for (let i = replyLine - 1; i >= 0 && i >= replyLine - 60; i--) {
-    const t = lines[i].text;
-    if (DATA_GO_AHEAD_RE.test(t)) sawDataReply = true;
-    if (END_OF_DATA_RE.test(t)) return { dist: replyLine - i, command: "end of DATA", line: i };
-    const m = CLIENT_LINE_RE.exec(t);
-    if (m) {
-      const command = normaliseCommand(m[1]);
-      return { dist: replyLine - i, command: command === "DATA" && sawDataReply ? "end of DATA" : command, line: i };
-    }
-  }
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 5. Describe: what the index says about each code, or what its digits say.
-// ---------------------------------------------------------------------------------------------
-
-function digitInfo(table, digit) {
-  const e = table && table[digit];
-  return { digit, name: e ? e.name ?? null : null, meaning: e ? e.meaning ?? null : null };
-}
-
-function describeBasic(code, index, notes) {
-  const entry = (index.basic && index.basic[code]) || null;
-  const first = digitInfo(index.first_digits, code[0]);
-  const second = digitInfo(index.second_digits, code[1]);
-  const firstEntry = (index.first_digits && index.first_digits[code[0]]) || null;
-  const severity = firstEntry ? firstEntry.severity ?? null : null;
-  const explanation =
-    `${code[0]}xx: ${first.name ?? "undefined first digit"}${first.meaning ? ": " + first.meaning : "."} ` +
-    (second.name
-      ? `x${code[1]}x: ${second.name}${second.meaning ? ": " + second.meaning : "."}`
-      : `x${code[1]}x: RFC 5321 defines second digits 0 to 5 only, so ${code[1]} carries no standard meaning.`);
-  if (!entry) {
-    notes.push({ kind: "unregistered", text: `${code} is not a registered SMTP reply code; it is explained from its first and second digits.` });
-    if (!second.name) notes.push({ kind: "digit-range", text: `The second digit ${code[1]} is outside the range 0-5 that RFC 5321 defines; read the first digit only.` });
-  }
-  return {
-    code,
-    registered: Boolean(entry),
-    severity,
-    label: firstEntry ? firstEntry.label ?? null : null,
-    text: entry ? entry.text ?? null : null,
-    meaning: entry && entry.meaning ? entry.meaning : explanation,
-    retry: entry ? entry.retry ?? null : null,
-    action: entry ? entry.action ?? null : null,
-    url: entry ? entry.url ?? null : null,
-    digits: { first, second },
-    explanation,
-  };
-}
-
-/** For a class the entry does not list, the page of the nearest listed class (4 <-> 5 first). */
-function nearestClass(cls, classes) {
-  const n = Number(cls);
-  const sorted = classes.map(Number).sort((a, b) => Math.abs(a - n) - Math.abs(b - n) || b - a);
-  return sorted.length > 0 ? String(sorted[0]) : null;
-}
-
-/**
- * The vendor whose own meaning of `code` applies to this text: one whose signs (such as "gsmtp" or
- * "RESOLVER.") appear in it, or, for a code the registry does not have, the first vendor that uses it.
- * A registered code from anyone else keeps its registered meaning.
- */
-function applicableVendor(vendorEntries, registered, text) {
-  const haystack = text.toLowerCase();
-  const shown = vendorEntries.find((v) => (v.signs || []).some((sign) => haystack.includes(sign.toLowerCase())));
-  return shown || (registered ? null : vendorEntries[0] || null);
-}
-
-function describeEnhanced(code, index, notes, text) {
-  const [clsPart, subject, detail] = code.split(".");
-  const cls = clsPart === "X" ? null : clsPart;
-  const key = subject + "." + detail;
-  const entry = (index.enhanced && index.enhanced[key]) || null;
-  // index.vendor[code] lists every vendor that gives this concrete code a meaning of its own.
-  const vendorEntries = (cls && index.vendor && index.vendor[code]) || [];
-  const vendorEntry = applicableVendor(vendorEntries, Boolean(entry), text);
-  const classInfo = cls && index.classes && index.classes[cls]
-    ? { name: index.classes[cls].name, meaning: index.classes[cls].meaning } : null;
-  const subjectInfo = index.subjects && index.subjects[subject]
-    ? { name: index.subjects[subject].name, meaning: index.subjects[subject].meaning } : null;
-  const classEntry = (cls && index.classes && index.classes[cls]) || null;
-  const severity = classEntry ? classEntry.severity ?? null : null;
-  const explanation = [
-    cls ? `${cls}.x.x: ${classInfo ? classInfo.name + (classInfo.meaning ? ": " + classInfo.meaning : "") : "unknown class"}`
-      : "X.x.x: the class is left open (2, 4 or 5).",
-    `x.${subject}.x: ${subjectInfo ? subjectInfo.name + (subjectInfo.meaning ? ": " + subjectInfo.meaning : "") : "undefined subject"}`,
-  ].join(" ");
-
-  const urls = entry && entry.urls ? entry.urls : {};
-  const classes = entry && Array.isArray(entry.classes) ? entry.classes.map(String) : Object.keys(urls);
-  let url = null;
-  let classListed = null;
-  if (entry) {
-    if (cls) {
-      classListed = classes.includes(cls);
-      if (classListed) {
-        url = urls[cls] ?? null;
-      } else {
-        const near = nearestClass(cls, classes);
-        url = near ? urls[near] ?? null : null;
-        notes.push({ kind: "class-not-listed", text: `The registry entry X.${key} is not normally used with class ${cls}` +
-          (near ? `; the link goes to the ${near}.${key} page.` : ".") });
-      }
-    } else {
-      // X form: link the most severe class page the entry has (the one most readers need).
-      const last = classes.slice().sort().pop();
-      url = last ? urls[last] ?? null : null;
-      notes.push({ kind: "generic", text: `X.${key} is the class-less form: the same condition is reported as ` +
-        (classes.length ? classes.map((c) => `${c}.${key}`).join(" or ") : `2.${key}, 4.${key} or 5.${key}`) + "." });
-    }
-  } else {
-    notes.push({ kind: "unregistered", text: `${code} is not in the IANA registry; it is explained from its class and subject.` });
-  }
-  let vendor = null;
-  if (vendorEntry) {
-    vendor = { vendor: vendorEntry.vendor, title: vendorEntry.title, meaning: vendorEntry.meaning,
-      action: vendorEntry.action ?? null, url: vendorEntry.url ?? null };
-    notes.push({ kind: "vendor", text: entry
-      ? `The text comes from ${vendor.vendor}, which uses ${code} with a meaning of its own; in the IANA registry it is "${entry.title}".`
-      : `${code} is a ${vendor.vendor} code: ${vendor.title}.` });
-  }
-  for (const other of vendorEntries.filter((v) => v !== vendorEntry)) {
-    notes.push({ kind: "vendor-elsewhere", text: `${other.vendor} uses ${code} with a meaning of its own: ${other.title}.` });
-  }
-  return {
-    code, class: cls, subject, detail, key,
-    registered: Boolean(entry),
-    registryTitle: entry ? entry.title ?? null : null,
-    classListed,
-    severity,
-    label: classEntry ? classEntry.label ?? null : null,
-    // Where a vendor's own meaning applies, it leads; the registry's stays in registryTitle.
-    title: vendor ? vendor.title : entry ? entry.title ?? null : null,
-    meaning: vendor && vendor.meaning ? vendor.meaning : entry && entry.meaning ? entry.meaning : explanation,
-    retry: vendor ? null : entry ? entry.retry ?? null : null,
-    action: vendor ? vendor.action : entry ? entry.action ?? null : null,
-    url: url ?? (vendor ? vendor.url : null),
-    vendorUrl: vendor ? vendor.url : null,
-    urls,
-    classInfo, subjectInfo, explanation, vendor,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// decode(): put it together.
+// The result
 // ---------------------------------------------------------------------------------------------
 
 const SEVERITY_WORDS = { positive: "success", intermediate: "intermediate reply", transient: "temporary failure", permanent: "permanent failure" };
 
-function emptyResult(notes) {
+function emptyResult(notes, kind = "unknown") {
   return {
-    found: false, basic: null, enhanced: null, command: null, severity: null, mismatch: false,
-    basicInfo: null, enhancedInfo: null, notes, excerpt: "", alsoFound: [],
+    found: false, kind, recipients: [], basic: null, enhanced: null, outer: null, command: null, reason: null,
+    provider: null, reporter: null, severity: null, mismatch: false, basicInfo: null, enhancedInfo: null, tokens: [],
+    notes, excerpt: "", alsoFound: [], unreadable: 0,
   };
 }
 
@@ -570,91 +86,442 @@ function looksBinary(text) {
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+    // Tab, line ends, form feed and ESC (ISO-2022-JP switches character sets with it) are text.
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) || c === 0xfffd) control++;
   }
   return sample.length > 0 && control / sample.length > 0.05;
 }
 
+function knownBasic(index) {
+  return (code) => Boolean(index.basic && index.basic[code]);
+}
+
+/** A reply's text, quoted as the card shows it: its lines joined, at most 500 characters. */
+function quote(text) {
+  const joined = text.replace(/\s*\n\s*/g, " ").replace(/\s{2,}/g, " ").trim();
+  return joined.length > MAX_REPLY_CHARS ? joined.slice(0, MAX_REPLY_CHARS - 1) + "…" : joined;
+}
+
+/** The reply text around the chosen code: from its line to the end of the reply (continuation
+ * lines, up to a blank line or the next recipient). */
+function replyText(text, line) {
+  const lines = text.split(/\r?\n/);
+  const out = [];
+  for (let i = line; i < lines.length && out.length < 8; i++) {
+    if (i > line && lines[i].trim() === "") break;
+    out.push(lines[i]);
+  }
+  return out.join("\n");
+}
+
+const REMOTE_MTA = [
+  /\bhost\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-f.:]+\]\s+(?:said|refused)/i,  // Postfix
+  /\bH=([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s+\[/,                                     // Exim
+  /\bwhile talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:/i,                       // Sendmail
+  /\b(?:remote server|receiving server|remote host|remote-mta)\s*:\s*(?:dns;\s*)?([A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
+  /\bhost\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-f.:]+\]/i,
+];
+
+function remoteMtaIn(text) {
+  for (const re of REMOTE_MTA) {
+    const m = re.exec(text);
+    if (m) return m[1].replace(/\.$/, "");
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One recipient: its codes, reply, command, provider and reason.
+// ---------------------------------------------------------------------------------------------
+
 /**
- * Decode a reply code, an SMTP reply, or a whole bounce.
- * @param {string} text  what the user pasted
- * @param {object} index the parsed lookup-index.json
+ * A recipient from the text that belongs to it (its DSN block's diagnostic and its part of the
+ * human-readable report) and the DSN's Status, when there is one.
+ */
+function recipient(index, { address, action, status = null, diagnostic = null, partText = "", remoteMta = null }) {
+  const known = knownBasic(index);
+  const sources = [diagnostic, partText].filter(Boolean);
+  let reply = null;
+  let source = null;
+  for (const text of sources) {
+    reply = readReply(text, known);
+    if (reply && (reply.basic || reply.enhanced)) {
+      source = text;
+      break;
+    }
+  }
+  let basic = reply ? reply.basic : null;
+  let enhanced = reply ? reply.enhanced : null;
+  const outer = reply ? reply.outer : null;
+  // The specific code of the reply beats a generic Status; a reply without an enhanced code takes
+  // the Status when the classes agree.
+  let enhancedFrom = enhanced ? "reply" : null;
+  if (status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status)) {
+    if (!enhanced && (!basic || basic[0] === status[0]) && !(outer && outer.enhanced)) { enhanced = status; enhancedFrom = "status"; }
+    else if (enhanced && isGenericStatus(enhanced) && !isGenericStatus(status) && enhanced[0] === status[0]) { enhanced = status; enhancedFrom = "status"; }
+  }
+  const replyLines = source ? replyText(source, reply.line) : "";
+  // Without a code, the words of the recipient's part are what the report says: quote them.
+  const quoted = replyLines ? quote(source === diagnostic ? diagnostic : replyLines) : diagnostic ? quote(diagnostic)
+    : partText.trim() ? quote(partText.replace(ADDRESS_LINE, "")) : null;
+  // The words read for the reason and the provider: the reply, and the recipient's part of the
+  // report up to where a report's own words end (a few KB).
+  const wording = [diagnostic, partText].filter(Boolean).join("\n").slice(0, 6000);
+  const lines = source ? tokeniseLines(source) : [];
+  // The command is named beside the reply, or in the recipient's part of the report (Postfix's
+  // "(in reply to RCPT TO command)" is in the human-readable part, not in Diagnostic-Code).
+  const command = (reply && source ? findCommand(lines, reply.line) : null)
+    || (partText && source !== partText ? findCommand(tokeniseLines(partText), 0) : null);
+  const provider = providerOf(quoted || wording, index) || (wording !== quoted ? null : null);
+  const reason = reasonOf(quoted || wording, { basic, enhanced, provider }, index)
+    || (quoted && wording !== quoted ? reasonOf(wording, { basic, enhanced, provider }, index) : null);
+  const resolvedAction = action || (classOf({ basic, enhanced }) === "5" ? "failed" : classOf({ basic, enhanced }) === "4" ? "delayed"
+    : classOf({ basic, enhanced }) === "2" ? "delivered" : null);
+  return {
+    address, action: resolvedAction, basic, enhanced, outer, reply: quoted,
+    remoteMta: remoteMta || remoteMtaIn(wording), command: command ? command.command : null,
+    reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null, provider,
+    ...(enhancedFrom === "status" && basic ? { enhancedFrom } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the kinds of input
+// ---------------------------------------------------------------------------------------------
+
+function header(message, name) {
+  return message.headers[name] || "";
+}
+
+/** The reason the words of a text give, read once per text: a decode asks it of the same opening
+ * several times. */
+const wordsRead = new WeakMap();
+function reasonWords(text, index) {
+  let read = wordsRead.get(index);
+  if (!read) wordsRead.set(index, (read = new Map()));
+  if (read.has(text)) return read.get(text);
+  const words = reasonOf(text, {}, index);
+  if (read.size > 16) read.clear();
+  read.set(text, words);
+  return words;
+}
+
+/** Recipients of a DSN, each completed from its part of the human-readable report. */
+function fromDeliveryStatus(dsn, reportText, index) {
+  const parts = reportText ? readReportText(reportText) : [];
+  return dsn.recipients.map((r, i) => {
+    const part = parts.find((p) => p.address && r.address && p.address === r.address.toLowerCase())
+      || (parts.length === dsn.recipients.length ? parts[i] : null)
+      || (dsn.recipients.length === 1 && parts.length === 1 ? parts[0] : null);
+    // A delivered recipient's part holds no failure: the human part is read for failures only.
+    const partText = part && !["delivered", "relayed", "expanded"].includes(r.action) ? part.text : "";
+    return recipient(index, { address: r.address, action: r.action, status: r.status,
+      diagnostic: r.diagnostic, partText, remoteMta: r.remoteMta });
+  });
+}
+
+/** Recipients of a report that has only its human-readable part. */
+/** Recipients of a report that has only its human-readable part; `said` is what the report's own
+ * words say of them ("failed", "delayed", "delivered", "relayed"). */
+function fromReportText(text, index, { said }) {
+  const parts = readReportText(text);
+  return parts.map((part) => {
+    const r = recipient(index, { address: part.address, action: null, partText: part.text });
+    // A bounce sent after the last retry is final even when the last reply was temporary; a delay
+    // warning's recipients are still being tried; a delivery report's were delivered.
+    if (said === "failed" && (r.action === "delayed" || r.action === null)) r.action = "failed";
+    else if (said === "delayed" && r.action !== "delivered") r.action = "delayed";
+    else if ((said === "delivered" || said === "relayed") && !r.basic && !r.enhanced) {
+      r.action = said;
+      if (!r.reason) { r.reason = "delivered"; r.reasonFrom = "text"; }
+    }
+    return r;
+  }).filter((r) => r.basic || r.enhanced || r.reason || r.address);
+}
+
+function feedbackRecipients(part, index) {
+  const fields = readFields(part)[0] || {};
+  const address = addressIn(fields["original-rcpt-to"]) || null;
+  return address ? [{ address, action: "delivered", basic: null, enhanced: null, outer: null, reply: null,
+    remoteMta: null, command: null, reason: "feedback-report", reasonFrom: "text", provider: null }] : [];
+}
+
+function mdnRecipients(part) {
+  const groups = readFields(part);
+  const fields = groups.find((g) => g["final-recipient"]) || {};
+  const address = addressIn(fields["final-recipient"]);
+  return address ? [{ address, action: "delivered", basic: null, enhanced: null, outer: null, reply: null,
+    remoteMta: null, command: null, reason: "delivered", reasonFrom: "text", provider: null }] : [];
+}
+
+/** Whether a message with headers is a report of a mail system: a sender or a subject of
+ * data/formats.yaml, or report or reason words in its own text. */
+function looksLikeReport(message, ownBody, index) {
+  if (header(message, "x-failed-recipients")) return true;
+  const from = (header(message, "from") + " " + header(message, "return-path")).toLowerCase();
+  if ((index.formats?.senders || []).some((sender) => from.includes(sender))) return true;
+  if (reportAction(header(message, "subject"), index)) return true;
+  const opening = ownBody.slice(0, OPENING_CHARS);
+  const words = reasonWords(opening, index);
+  return Boolean(reportAction(opening, index) || (words && !["auto-reply", "feedback-report"].includes(words.id)));
+}
+
+/** An automatic reply (RFC 3834): its headers say so, or its subject or opening words do. */
+function looksLikeAutoReply(message, ownBody, index) {
+  const auto = header(message, "auto-submitted").toLowerCase();
+  if (/auto-replied/.test(auto)) return true;
+  if (header(message, "x-autoreply") || header(message, "x-autorespond") || /auto_reply/i.test(header(message, "precedence"))) return true;
+  const words = reasonWords(header(message, "subject") + "\n" + ownBody.slice(0, 5000), index);
+  return Boolean(words && words.id === "auto-reply");
+}
+
+function kindOf(recipients) {
+  if (recipients.some((r) => r.action === "failed")) return "bounce";
+  if (recipients.some((r) => r.action === "delayed")) return "delay";
+  if (recipients.length && recipients.every((r) => ["delivered", "relayed", "expanded"].includes(r.action))) return "delivered";
+  return "bounce";
+}
+
+/** A bare reply or a session transcript: one recipient, named when the reply names it. */
+// Where a log line or a transcript names the recipient: Postfix "to=<bob@...>", a client's
+// "RCPT TO:<bob@...>" (the last one before the reply).
+const LOG_RECIPIENT = new RegExp(`\\bto=<(${ADDRESS_RE.source})>`, "iu");
+const RCPT_LINE = new RegExp(`rcpt to:\\s*<?(${ADDRESS_RE.source})`, "iu");
+const SENT_TO = new RegExp(`(?:--to|\\bto)\\s+<?(${ADDRESS_RE.source})`, "iu");
+
+function namedRecipient(text, lines, line) {
+  const near = (i) => (lines[i] && lines[i].includes("@") ? lines[i].slice(0, 2000) : "");
+  const logged = LOG_RECIPIENT.exec(near(line));
+  if (logged) return logged[1];
+  for (const re of [RCPT_LINE, SENT_TO]) {
+    for (let i = Math.min(line, lines.length - 1); i >= 0 && i >= line - 60; i--) {
+      const m = re.exec(near(i));
+      if (m) return m[1];
+    }
+  }
+  const [inReply] = addressesIn(replyText(text, line), { limit: 1 });
+  return inReply ? inReply.address : null;
+}
+
+function fromReplyText(text, index) {
+  const candidates = findReplies(text);
+  const chosen = chooseReply(candidates, knownBasic(index));
+  if (!chosen) return [];
+  const r = recipient(index, { address: null, action: null, partText: text });
+  const address = namedRecipient(text, text.split(/\r?\n/), chosen.line);
+  r.address = address ? address.replace(/^[<(]+|[>)]+$/g, "") : null;
+  return [r];
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode()
+// ---------------------------------------------------------------------------------------------
+
+function describe(result, index, notes) {
+  const primary = result.recipients.find((r) => r.action === "failed")
+    || result.recipients.find((r) => r.action === "delayed") || result.recipients[0] || null;
+  if (!primary) return result;
+  Object.assign(result, explainRecipient(primary, index, notes));
+  result.found = true;
+  return result;
+}
+
+/**
+ * What the site says about one recipient: the codes described, the reason and the provider with
+ * their titles and pages, the tokens of its reply, and the notes a reader needs.
+ */
+export function explainRecipient(r, index, notes = []) {
+  const basicInfo = r.basic ? describeBasic(r.basic, index, notes) : null;
+  const enhancedInfo = r.enhanced ? describeEnhanced(r.enhanced, index, notes, r.provider) : null;
+  const guide = r.reason && index.reasons ? index.reasons[r.reason] : null;
+  const provider = r.provider && index.providers ? index.providers[r.provider] : null;
+  const tokens = tokensIn(r.reply || "", index).map(({ code, uses }) => describeToken(code, uses, index, r.provider));
+  let mismatch = false;
+  if (basicInfo && enhancedInfo && enhancedInfo.class && enhancedInfo.class !== r.basic[0] && !r.outer) {
+    mismatch = true;
+    notes.unshift({ kind: "mismatch", text: `${r.basic} is a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"} but ${r.enhanced} says ` +
+      `${SEVERITY_WORDS[enhancedInfo.severity] ?? "another class"}. RFC 2034 requires the classes to agree; ` +
+      `SMTP clients act on the basic code, so treat it as a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"}.` });
+  }
+  if (r.enhancedFrom === "status") {
+    notes.push({ kind: "from-status", text: `The reply has no enhanced code; ${r.enhanced} comes from the DSN's Status: field.` });
+  }
+  if (r.outer) {
+    const outer = [r.outer.basic, r.outer.enhanced].filter(Boolean).join(" ");
+    notes.push({ kind: "wrapped", text: `The final verdict was ${outer}; the reply it quotes, ${[r.basic, r.enhanced].filter(Boolean).join(" ")}, says why.` });
+  }
+  return {
+    basic: r.basic, enhanced: r.enhanced, outer: r.outer, command: r.command,
+    severity: basicInfo ? basicInfo.severity : enhancedInfo ? enhancedInfo.severity : null,
+    mismatch, basicInfo, enhancedInfo, tokens,
+    reason: guide ? { id: r.reason, title: guide.title, url: guide.url, from: r.reasonFrom } : null,
+    provider: provider ? { id: r.provider, name: provider.name, url: provider.url } : null,
+    excerpt: excerptOf(r),
+    notes,
+  };
+}
+
+const COMMAND_PHRASES = { CONNECT: "initial greeting", "end of DATA": "end of DATA command" };
+
+/** A short text that decodes to the same answer: the reply, with its recipient and the command
+ * it answered written the way Postfix writes them. The page's address keeps it for long inputs. */
+function excerptOf(r) {
+  if (!r.reply) return "";
+  const lead = r.address ? `<${r.address}>: ` : "";
+  const command = r.command ? ` (in reply to ${COMMAND_PHRASES[r.command] || r.command + " command"})` : "";
+  return (lead + r.reply + command).slice(0, MAX_REPLY_CHARS);
+}
+
+function alsoFound(result) {
+  const shown = new Set([result.basic, result.enhanced]);
+  const out = [];
+  for (const r of result.recipients) {
+    for (const code of [r.basic, r.enhanced, r.outer && r.outer.basic, r.outer && r.outer.enhanced]) {
+      if (code && !shown.has(code) && out.length < 8) { shown.add(code); out.push(code); }
+    }
+  }
+  return out;
+}
+
+/**
+ * Decode a reply code, an SMTP reply or transcript, a whole message or a mail log.
+ * @param {string|Uint8Array} input  what the user pasted, or the bytes of a dropped file
+ * @param {object} index  the parsed lookup-index.json
  * @returns {DecodeResult}
  */
-export function decode(text, index) {
+export function decode(input, index) {
   index = index || {};
-  const input = typeof text === "string" ? text : "";
-  if (input.trim() === "") {
+  const isBytes = input instanceof Uint8Array;
+  const text = isBytes ? null : typeof input === "string" ? input : "";
+  if (!isBytes && text.trim() === "") {
     return emptyResult([{ kind: "not-found", text: "Nothing to decode yet: paste a reply code such as 550 or 5.1.1, an SMTP reply, or a whole bounce." }]);
   }
-  if (looksBinary(input)) {
+  const message = readMessage(isBytes ? input : text);
+  const sample = message.parts.map((p) => p.text).join("\n").slice(0, 8192);
+  if (looksBinary(sample)) {
     return emptyResult([{ kind: "binary", text: "This looks like binary data, not text: no SMTP reply code found. Paste the bounce as text." }]);
   }
   const notes = [];
-  let scanned = input;
-  if (input.length > MAX_SCAN_CHARS) {
-    scanned = input.slice(0, MAX_SCAN_CHARS);
-    const lastNewline = scanned.lastIndexOf("\n");
-    if (lastNewline > MAX_SCAN_CHARS / 2) scanned = scanned.slice(0, lastNewline); // no half line
-    notes.push({ kind: "truncated", text: `The text is long: only the first ${Math.round(MAX_SCAN_CHARS / 1024)} KB were scanned.` });
+  const own = message.parts.filter((p) => !p.returned);
+  const body = own.filter((p) => p.type.startsWith("text/")).map((p) => p.text).join("\n");
+  const hasHeaders = Object.keys(message.headers).length > 0;
+
+  if (!hasHeaders && isLog(body, index)) {
+    const log = readLog(body, index);
+    const { primary, ...result } = log;
+    if (primary) Object.assign(result, explainRecipient(primary, index, result.notes));
+    return result;
   }
 
-  const lines = tokeniseLines(scanned);
-  const candidates = findCandidates(lines, index);
-  const chosen = choose(candidates);
-  if (!chosen) {
-    return emptyResult([...notes, { kind: "not-found", text: "No SMTP reply code found. Paste a code such as 550 or 5.1.1, an SMTP reply line, or the whole bounce." }]);
+  const hasReply = (text) => findReplies(text.slice(0, 20000)).some((c) => c.lead && (c.basic || c.enhanced));
+  const reportText = ownText(body, hasReply, index.formats).slice(0, MAX_REPORT_CHARS);
+  const result = emptyResult(notes, "unknown");
+  result.reporter = providerOf(reportText.slice(0, 8000) + "\n" + header(message, "from"), index);
+
+  const part = (type) => own.find((p) => p.type === type);
+  const feedback = part("message/feedback-report") || (/^feedback-type:/im.test(reportText) ? reportText : null);
+  const disposition = part("message/disposition-notification");
+  const statusPart = part("message/delivery-status") || part("message/global-delivery-status");
+
+  if (feedback) {
+    result.kind = "feedback-report";
+    result.recipients = feedbackRecipients(typeof feedback === "string" ? feedback : feedback.text, index);
+    result.found = true;
+    notes.push({ kind: "not-a-failure", text: "This is a feedback report (RFC 5965): a recipient marked a message as spam or abuse. Nothing bounced." });
+    return finish(result, index);
   }
-
-  let basic = chosen.basic;
-  let enhanced = chosen.enhanced;
-  const usedLines = [chosen.line];
-  const status = complementFromStatus(chosen, candidates);
-  if (status) {
-    enhanced = status.enhanced;
-    usedLines.push(status.line);
-    notes.push({ kind: "from-status", text: `The reply has no enhanced code; ${enhanced} comes from the DSN's Status: field.` });
+  if (disposition) {
+    result.kind = "delivered";
+    result.recipients = mdnRecipients(disposition.text);
+    result.found = true;
+    notes.push({ kind: "not-a-failure", text: "This is a read or disposition notice (RFC 8098): the message reached the recipient." });
+    return finish(result, index);
   }
-
-  const cmd = findCommand(lines, chosen.line);
-  if (cmd) usedLines.push(cmd.line);
-
-  const basicInfo = basic ? describeBasic(basic, index, notes) : null;
-  const enhancedInfo = enhanced ? describeEnhanced(enhanced, index, notes, scanned) : null;
-
-  let mismatch = false;
-  if (basicInfo && enhancedInfo && enhancedInfo.class && enhancedInfo.class !== basic[0]) {
-    mismatch = true;
-    notes.unshift({
-      kind: "mismatch",
-      text: `${basic} is a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"} but ${enhanced} says ` +
-        `${SEVERITY_WORDS[enhancedInfo.severity] ?? "another class"}. RFC 2034 requires the classes to agree; ` +
-        `SMTP clients act on the basic code, so treat it as a ${SEVERITY_WORDS[basicInfo.severity] ?? "reply"}.`,
-    });
+  const dsn = statusPart ? readDeliveryStatus(statusPart.text) : readDeliveryStatus(reportText);
+  if (dsn) {
+    result.recipients = fromDeliveryStatus(dsn, statusPart ? reportText : reportText.split(/^(?:reporting-mta|final-recipient)\s*:/im)[0], index);
+    result.kind = kindOf(result.recipients);
+    return finish(describe(result, index, notes), index);
   }
-
-  const excerpt = [...new Set(usedLines)].sort((a, b) => a - b)
-    .map((i) => lines[i].text.trim()).join("\n").slice(0, MAX_EXCERPT_CHARS);
-
-  const shown = new Set([basic, enhanced]);
-  const alsoFound = [];
-  for (const c of candidates.filter(isPlausible)) {
-    for (const code of [c.basic, c.enhanced]) {
-      if (code && !shown.has(code) && alsoFound.length < 8) { shown.add(code); alsoFound.push(code); }
+  const report = hasHeaders && looksLikeReport(message, reportText, index);
+  const subject = header(message, "subject");
+  const said = reportAction(subject + "\n" + reportText.slice(0, OPENING_CHARS), index);
+  if (hasHeaders && !(report && said)) {
+    // An auto-reply says so in its headers or subject; a report that also says so (Exchange Online
+    // marks its NDRs Auto-Submitted) is still a report when its own words are a report's.
+    if (looksLikeAutoReply(message, reportText, index)) {
+      result.kind = "auto-reply";
+      result.found = true;
+      result.reason = reasonInfo("auto-reply", "text", index);
+      notes.push({ kind: "not-a-failure", text: "This is an automatic reply (an out-of-office or autoresponder message, RFC 3834). The message was delivered; nothing bounced." });
+      return finish(result, index);
+    }
+    if (!report) {
+      notes.push({ kind: "not-found", text: "This is an ordinary message, not a bounce or a report of a mail server: no failure to explain." });
+      return finish(result, index);
     }
   }
+  const words = reasonWords(reportText.slice(0, OPENING_CHARS), index);
+  const candidates = findReplies(reportText.slice(0, MAX_REPORT_CHARS));
+  const atReplyPosition = candidates.some((c) => c.lead || (c.basic && c.enhanced && c.start === 0));
+  const named = readReportText(reportText).some((p) => p.address);
+  if (hasHeaders || (named && (atReplyPosition || said || (words && !["delivered", "delayed"].includes(words.id))))
+      || (said && said !== "delivered" && words)) {
+    result.recipients = fromReportText(reportText, index, { said: said || (words && words.id === "delayed" ? "delayed" : "failed") });
+    if (result.recipients.length) {
+      result.kind = kindOf(result.recipients);
+      return finish(describe(result, index, notes), index);
+    }
+  }
+  if (candidates.length && !atReplyPosition && isProse(reportText)) {
+    // Codes named in passing in an ordinary text (a changelog, an invoice) are not a reply to explain.
+    notes.push({ kind: "not-found", text: "The text mentions codes in passing but holds no SMTP reply or bounce to explain; " +
+      "paste the reply line or the whole bounce." });
+    result.alsoFound = [...new Set(candidates.flatMap((c) => [c.basic, c.enhanced]).filter(Boolean))].slice(0, 8);
+    return result;
+  }
+  result.recipients = fromReplyText(reportText, index);
+  if (result.recipients.length) {
+    result.kind = "reply";
+    finish(describe(result, index, notes), index);
+    // A transcript's other replies (the greeting, 250 OK) are listed too.
+    const shown = new Set([result.basic, result.enhanced, ...result.alsoFound]);
+    for (const c of candidates) {
+      for (const code of [c.basic, c.enhanced]) {
+        if (code && !shown.has(code) && result.alsoFound.length < 8) { shown.add(code); result.alsoFound.push(code); }
+      }
+    }
+    return result;
+  }
+  if (words) {
+    // Words without a code: "mailbox full", "connection timed out" typed or pasted alone.
+    const outcome = index.reasons?.[words.id]?.outcome;
+    result.recipients = [{ address: null, action: outcome === "success" ? "delivered" : outcome === "delay" ? "delayed" : null,
+      basic: null, enhanced: null, outer: null, reply: quote(reportText), remoteMta: null, command: null,
+      reason: words.id, reasonFrom: "text", provider: providerOf(reportText, index) }];
+    result.kind = "reply";
+    return finish(describe(result, index, notes), index);
+  }
+  notes.push({ kind: "not-found", text: "No SMTP reply code found. Paste a code such as 550 or 5.1.1, an SMTP reply line, or the whole bounce." });
+  return result;
+}
 
-  return {
-    found: true,
-    basic,
-    enhanced,
-    command: cmd ? cmd.command : null,
-    severity: basicInfo ? basicInfo.severity : enhancedInfo ? enhancedInfo.severity : null,
-    mismatch,
-    basicInfo,
-    enhancedInfo,
-    notes,
-    excerpt,
-    alsoFound,
-  };
+/** Several lines or sentences of ordinary prose, not a reply line or a short note. */
+function isProse(text) {
+  const lines = text.split(/\n/).filter((line) => line.trim());
+  return lines.length > 3 || text.length > 240;
+}
+
+function reasonInfo(id, from, index) {
+  const guide = index.reasons && index.reasons[id];
+  return guide ? { id, title: guide.title, url: guide.url, from } : null;
+}
+
+function finish(result, index) {
+  if (!result.reason && result.recipients.length) {
+    const r = result.recipients[0];
+    if (r.reason) result.reason = reasonInfo(r.reason, r.reasonFrom, index);
+  }
+  result.alsoFound = alsoFound(result);
+  return result;
 }

@@ -1,0 +1,156 @@
+/**
+ * reasons.js: why a delivery ended as it did: the reason guide a reply belongs to, and who sent it.
+ *
+ * Pure ES module. Everything it knows comes from the index (data/guides.yaml's phrases, the
+ * providers' signs and tokens, the codes' default reasons); this file holds only the mechanism.
+ *
+ *   providerOf(text, index)  -> the provider whose signs the text carries, or null: the longest
+ *                               matching sign wins, so "olc.protection.outlook.com" (Outlook.com)
+ *                               beats "protection.outlook.com" (Microsoft 365)
+ *   tokensIn(text, index)    -> the provider tokens the text carries ("TSS04", "S3150"), each once
+ *   reasonOf(text, codes, index) -> { id, from } or null, read in this order: the words of the
+ *                               reply in any language the data knows (from "text"), the provider's
+ *                               tokens ("token"), then the codes ("code")
+ */
+
+const compiled = new WeakMap();
+
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A phrase as written in the data: lower case, words separated by spaces, "*" for a short gap. */
+function phrasePattern(phrase) {
+  return phrase.trim().split(/\s*\*\s*/).map((part) => escape(part).replace(/\s+/g, "\\s+")).join("[^\\n]{0,40}?");
+}
+
+/** One regular expression for a list of phrases, built once per list. */
+const lists = new WeakMap();
+
+export function phrasesRegex(phrases) {
+  let re = lists.get(phrases);
+  if (!re) {
+    re = new RegExp(phrases.length ? phrases.map(phrasePattern).join("|") : "(?!)", "giu");
+    lists.set(phrases, re);
+  }
+  return re;
+}
+
+/** The length of the longest phrase of the list found in the (lower-cased) text, or 0. */
+export function longestPhrase(normal, phrases) {
+  const re = phrasesRegex(phrases);
+  re.lastIndex = 0;
+  let best = 0;
+  let m;
+  while ((m = re.exec(normal)) !== null) {
+    best = Math.max(best, m[0].length);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return best;
+}
+
+/** Lower case, white space collapsed: how phrases are matched. */
+export function normalise(text) {
+  return text.toLowerCase().replace(/\s+/g, " ");
+}
+
+/**
+ * What the report's own words say of its recipients ("failed", "delayed", "delivered",
+ * "relayed") from data/formats.yaml, or null: the longest phrase wins.
+ */
+export function reportAction(text, index) {
+  const reports = index.formats?.reports || {};
+  const normal = normalise(text);
+  let best = null;
+  for (const [action, phrases] of Object.entries(reports)) {
+    const length = longestPhrase(normal, phrases);
+    if (length && (!best || length > best.length)) best = { action, length };
+  }
+  return best ? best.action : null;
+}
+
+/** Regular expressions built once per index: one per reason, one for all tokens. */
+function prepared(index) {
+  let ready = compiled.get(index);
+  if (ready) return ready;
+  const reasons = Object.entries(index.phrases || {}).map(([id, phrases]) => ({ id, phrases }));
+  const tokens = Object.keys(index.vendor || {}).filter((code) => !/^[245]\.\d/.test(code));
+  const tokenRe = tokens.length
+    ? new RegExp("(?<![A-Za-z0-9_.:-])(?:" + tokens.sort((a, b) => b.length - a.length).map(escape).join("|") + ")(?![A-Za-z0-9_])", "g")
+    : null;
+  const signs = [];
+  for (const [id, provider] of Object.entries(index.providers || {})) {
+    for (const sign of provider.signs || []) signs.push({ id, sign: sign.toLowerCase() });
+  }
+  signs.sort((a, b) => b.sign.length - a.sign.length);
+  ready = { reasons, tokenRe, signs };
+  compiled.set(index, ready);
+  return ready;
+}
+
+/** The provider whose sign is the longest one found in the text, or null. */
+export function providerOf(text, index) {
+  if (!text) return null;
+  const haystack = text.toLowerCase();
+  for (const { id, sign } of prepared(index).signs) {
+    if (haystack.includes(sign)) return id;
+  }
+  return null;
+}
+
+/** Whether a token stands on its own: digits or punctuation in it ("TSS04", "DT:SPM"), not a bare
+ * word ("BL", "gcdp"), which counts only in a text that carries its provider's signs. */
+function distinctive(token) {
+  return token.length >= 4 && /[\d:._()-]/.test(token);
+}
+
+/** The provider tokens the text carries, each with its uses: [{ code, uses }]. */
+export function tokensIn(text, index) {
+  const { tokenRe } = prepared(index);
+  if (!tokenRe || !text) return [];
+  const found = new Map();
+  tokenRe.lastIndex = 0;
+  let m;
+  const haystack = text.toLowerCase();
+  while ((m = tokenRe.exec(text)) !== null) {
+    if (found.has(m[0])) continue;
+    const uses = (index.vendor[m[0]] || []).filter((use) =>
+      distinctive(m[0]) || (index.providers[use.provider]?.signs || []).some((sign) => haystack.includes(sign.toLowerCase())));
+    if (uses.length) found.set(m[0], uses);
+  }
+  return [...found].map(([code, uses]) => ({ code, uses }));
+}
+
+/** The reason whose longest phrase in the text is longest of all (ties: the first guide). */
+function reasonFromWords(text, index) {
+  const normal = normalise(text);
+  let best = null;
+  for (const { id, phrases } of prepared(index).reasons) {
+    const length = longestPhrase(normal, phrases);
+    if (length && (!best || length > best.length)) best = { id, length };
+  }
+  return best ? best.id : null;
+}
+
+/**
+ * The reason for a reply: from its words first, then from the tokens of the provider that sent it
+ * (`provider`, when known), then from its codes: a vendor code's reason where the vendor's meaning
+ * applies, else the registry entry's default reason.
+ */
+export function reasonOf(text, { basic = null, enhanced = null, provider = null } = {}, index) {
+  const words = text ? reasonFromWords(text, index) : null;
+  if (words) return { id: words, from: "text" };
+  for (const { uses } of tokensIn(text, index)) {
+    const use = uses.find((u) => u.provider === provider) || uses[0];
+    if (use.reason) return { id: use.reason, from: "token" };
+  }
+  if (enhanced) {
+    const vendor = (index.vendor?.[enhanced] || []).find((u) => u.provider === provider);
+    if (vendor?.reason) return { id: vendor.reason, from: "code" };
+    const entry = index.enhanced?.[enhanced.slice(2)];
+    const reason = entry?.reasons?.[enhanced[0]] ?? entry?.reason;
+    if (reason) return { id: reason, from: "code" };
+  }
+  if (basic && index.basic?.[basic]?.reason) return { id: index.basic[basic].reason, from: "code" };
+  return null;
+}
