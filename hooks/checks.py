@@ -119,6 +119,13 @@ def check_references(catalog: Catalog) -> None:
     for record in (*catalog.enhanced.values(), *catalog.vendor_codes, *(r for _, r in catalog.replies)):
         if record.reason and record.reason not in catalog.guides:
             raise fail(record, f"reason '{record.reason}' is not the id of a guide in guides.yaml")
+    for provider in catalog.providers.values():
+        for reason, phrases in provider.reason_phrases.items():
+            if reason not in catalog.guides:
+                raise fail(provider, f"reason_phrases names '{reason}', which is not the id of a guide in guides.yaml")
+            for phrase in phrases:
+                if phrase != phrase.lower():
+                    raise fail(provider, f"reason phrase {phrase!r} must be lower case, as the decoder matches it")
     for guide in catalog.guides.values():
         for code in guide.codes:
             if code not in catalog.basic and code not in catalog.enhanced and code not in catalog.known_vendor_codes:

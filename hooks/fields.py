@@ -161,7 +161,8 @@ class Date(Kind):
 
 
 class TextLists(Kind):
-    """A mapping from a fixed set of keys (languages, taxonomies) to lists of texts."""
+    """A mapping from a fixed set of keys (languages, taxonomies) to lists of texts; without keys,
+    from any key (guide ids, which the cross-checks validate) in the order written."""
 
     name = "mapping of lists of texts"
     empty: dict = {}
@@ -174,6 +175,8 @@ class TextLists(Kind):
                                                for v in value.values())
 
     def convert(self, key: str, value: Node, context: Context) -> dict[str, tuple[str, ...]]:
+        if not self.keys:
+            return {str(k): Texts().convert(key, v, context) for k, v in value.items()}
         unknown = [k for k in value if k not in self.keys]
         if unknown:
             raise context.fail(f"field '{key}' has the key {unknown[0]!r}; the keys are {', '.join(self.keys)}")
@@ -181,6 +184,8 @@ class TextLists(Kind):
 
     def schema(self, defs: dict) -> dict:
         texts = Texts().schema(defs)
+        if not self.keys:
+            return {"type": "object", "additionalProperties": texts}
         return {"type": "object", "additionalProperties": False, "properties": {k: texts for k in self.keys}}
 
 

@@ -346,6 +346,9 @@ class Provider(Record):
         Field("about", Text()),
         Field("links", Records(ProviderLink)),
         Field("signs", Texts()),  # words that show a reply came from this provider ("gsmtp")
+        # This provider's own reading of words that would mean another reason from anyone else
+        # (IceWarp's "Permission denied" follows its reverse-DNS check): guide id -> phrases.
+        Field("reason_phrases", TextLists(), required=False),
         Field("replies", Records(ProviderReply, "reply of provider {code}")),
     ])
 
@@ -412,10 +415,12 @@ class FormatsFile(Record):
 
     SPEC = Spec("top level", [
         Field("report_phrases", TextLists("failed", "delayed", "delivered", "relayed")),
+        Field("command_phrases", TextLists(*COMMANDS)),
+        Field("remote_server_phrases", Texts()),
         Field("report_senders", Texts()),
         Field("returned_marks", Texts()),
         Field("forward_marks", Texts()),
-        Field("json_fields", TextLists("recipient", "recipient_lists", "event", "status", "reply", "time")),
+        Field("json_fields", TextLists("form_posts", "recipient", "recipient_lists", "event", "status", "reply", "server", "time")),
         Field("json_events", TextLists("failed", "delayed", "delivered", "complained")),
     ])
 
