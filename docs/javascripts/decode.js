@@ -54,17 +54,21 @@
  */
 
 import { addressIn, readDeliveryStatus, readFields } from "./dsn.js";
-import { describeBasic, describeEnhanced, describeToken } from "./explain.js";
+import { describeBasic, describeEnhanced, describeToken, pageUrl } from "./explain.js";
 import { isLog, readLog } from "./logs.js";
 import { readMessage } from "./message.js";
-import { providerOf, reasonOf, reportAction, tokensIn } from "./reasons.js";
-import { chooseReply, classOf, findCommand, findReplies, isGenericStatus, readReply, tokeniseLines } from "./replies.js";
-import { ADDRESS_RE, addressesIn, ownText, readReportText } from "./reports.js";
+import { normalise, providerOf, reasonOf, reportAction, tokensIn } from "./reasons.js";
+import { answeredCommand, chooseReply, classOf, commandName, findCommand, findReplies, isGenericStatus, readReply, tokeniseLines } from "./replies.js";
+import { ADDRESS_RE, addressesIn, hostOf, ownText, readReportText, remoteServerIn } from "./reports.js";
 
 const MAX_REPLY_CHARS = 500;
 const ADDRESS_LINE = /^[\s<]*[^\s@<>]+@[^\s@<>]+?>?\s*:?\s*$/m;  // a part's first line, when it only names the recipient
-const MAX_REPORT_CHARS = 200_000;  // a report's own text is short; the rest is the returned message
+const MAX_REPORT_CHARS = 4_000_000;  // a failure anywhere in a large paste is found; beyond this is no report
 const OPENING_CHARS = 10_000;      // where a report says what it is
+// The classes of reply that fit what a DSN's Action says happened.
+const ACTION_CLASSES = { failed: ["5", "4"], delayed: ["4", "5"], delivered: ["2"], relayed: ["2"], expanded: ["2"] };
+// Reasons that say how a delivery ended rather than why.
+const OUTCOME_REASONS = new Set(["delayed", "expired-in-queue"]);
 
 
 // ---------------------------------------------------------------------------------------------
@@ -102,32 +106,19 @@ function quote(text) {
   return joined.length > MAX_REPLY_CHARS ? joined.slice(0, MAX_REPLY_CHARS - 1) + "…" : joined;
 }
 
-/** The reply text around the chosen code: from its line to the end of the reply (continuation
- * lines, up to a blank line or the next recipient). */
+/** The reply text around the chosen code: from the first line of a multi-line reply ("550-5.1.1
+ * ...", then "550 5.1.1 ...") to its end (continuation lines, up to a blank line). */
 function replyText(text, line) {
   const lines = text.split(/\r?\n/);
+  const code = /^\s*(?:\S+\s+)?([2-5]\d\d)[ -]/.exec(lines[line] || "");
+  let start = line;
+  while (code && start > 0 && start > line - 8 && new RegExp(`^\\s*(?:\\S+\\s+)?${code[1]}-`).test(lines[start - 1])) start--;
   const out = [];
-  for (let i = line; i < lines.length && out.length < 8; i++) {
+  for (let i = start; i < lines.length && out.length < 12; i++) {
     if (i > line && lines[i].trim() === "") break;
     out.push(lines[i]);
   }
   return out.join("\n");
-}
-
-const REMOTE_MTA = [
-  /\bhost\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-f.:]+\]\s+(?:said|refused)/i,  // Postfix
-  /\bH=([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s+\[/,                                     // Exim
-  /\bwhile talking to ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.?:/i,                       // Sendmail
-  /\b(?:remote server|receiving server|remote host|remote-mta)\s*:\s*(?:dns;\s*)?([A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
-  /\bhost\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[[0-9a-f.:]+\]/i,
-];
-
-function remoteMtaIn(text) {
-  for (const re of REMOTE_MTA) {
-    const m = re.exec(text);
-    if (m) return m[1].replace(/\.$/, "");
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,17 +129,21 @@ function remoteMtaIn(text) {
  * A recipient from the text that belongs to it (its DSN block's diagnostic and its part of the
  * human-readable report) and the DSN's Status, when there is one.
  */
-function recipient(index, { address, action, status = null, diagnostic = null, partText = "", remoteMta = null }) {
+function recipient(index, { address, action, status = null, diagnostic = null, partText = "", remoteMta = null, transcript = null }) {
   const known = knownBasic(index);
   const sources = [diagnostic, partText].filter(Boolean);
   let reply = null;
   let source = null;
+  // A reply from the human-readable part must fit what the DSN says happened: a delivered
+  // recipient's part of the report holds no failure of another recipient.
+  const fits = (found) => !action || !ACTION_CLASSES[action] || ACTION_CLASSES[action].includes(classOf(found));
   for (const text of sources) {
     reply = readReply(text, known);
-    if (reply && (reply.basic || reply.enhanced)) {
+    if (reply && (reply.basic || reply.enhanced) && (text === diagnostic || fits(reply))) {
       source = text;
       break;
     }
+    reply = null;
   }
   let basic = reply ? reply.basic : null;
   let enhanced = reply ? reply.enhanced : null;
@@ -170,16 +165,41 @@ function recipient(index, { address, action, status = null, diagnostic = null, p
   const lines = source ? tokeniseLines(source) : [];
   // The command is named beside the reply, or in the recipient's part of the report (Postfix's
   // "(in reply to RCPT TO command)" is in the human-readable part, not in Diagnostic-Code).
-  const command = (reply && source ? findCommand(lines, reply.line) : null)
-    || (partText && source !== partText ? findCommand(tokeniseLines(partText), 0) : null);
-  const provider = providerOf(quoted || wording, index) || (wording !== quoted ? null : null);
-  const reason = reasonOf(quoted || wording, { basic, enhanced, provider }, index)
+  const phrases = index.formats?.commands;
+  const found = (reply && source ? findCommand(lines, reply.line, phrases) : null)
+    || (partText && source !== partText ? findCommand(tokeniseLines(partText), 0, phrases) : null)
+    || (reply && source && transcript ? commandInTranscript(transcript, lines[reply.line].text, reply, phrases) : null);
+  const only = basic && index.basic?.[basic]?.command;
+  const command = found ? { ...found, command: answeredCommand(found.command, enhanced) }
+    : only ? { command: commandName(only) } : null;
+  // The reply's own signs name its provider; else the server that replied ("aspmx.l.google.com")
+  // or the recipient's part of the report (a transcript's greeting, "220 ... ESMTP Postfix").
+  const server = hostOf(remoteMta) || remoteServerIn(wording, index.formats?.servers);
+  // A gateway that wraps the reply of the server behind it passes that server's verdict on: the
+  // inner reply's signs name the provider (Barracuda quoting Microsoft 365).
+  let provider = (quoted && providerOf(quoted, index)) || (server && providerOf(server, index)) || providerOf(wording, index);
+  if (provider && index.providers[provider]?.gateway && reply && reply.outer && source) {
+    provider = providerOf(source.split(/\r?\n/)[reply.line].slice(reply.start), index) || provider;
+  }
+  let reason = reasonOf(quoted || wording, { basic, enhanced, provider }, index)
     || (quoted && wording !== quoted ? reasonOf(wording, { basic, enhanced, provider }, index) : null);
+  // "Message delayed" or "expired" says only how it ended: the recipient's part may say why.
+  if (reason && OUTCOME_REASONS.has(reason.id) && wording !== quoted) {
+    const cause = reasonOf(wording.replace(quoted || "", ""), { provider }, index);
+    if (cause && cause.from === "text" && !OUTCOME_REASONS.has(cause.id)) reason = cause;
+  }
+  // The DSN's Action says what happened when the words do not: a delivered recipient was
+  // delivered, a delayed one with no stated cause is delayed.
+  if (["delivered", "relayed", "expanded"].includes(action) && (!reason || reason.from === "code")) {
+    reason = { id: "delivered", from: "code" };
+  } else if (action === "delayed" && (!reason || (reason.from === "code" && reason.id === "expired-in-queue"))) {
+    reason = { id: "delayed", from: "code" };
+  }
   const resolvedAction = action || (classOf({ basic, enhanced }) === "5" ? "failed" : classOf({ basic, enhanced }) === "4" ? "delayed"
     : classOf({ basic, enhanced }) === "2" ? "delivered" : null);
   return {
     address, action: resolvedAction, basic, enhanced, outer, reply: quoted,
-    remoteMta: remoteMta || remoteMtaIn(wording), command: command ? command.command : null,
+    remoteMta: server, command: command ? command.command : null,
     reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null, provider,
     ...(enhancedFrom === "status" && basic ? { enhancedFrom } : {}),
   };
@@ -191,6 +211,30 @@ function recipient(index, { address, action, status = null, diagnostic = null, p
 
 function header(message, name) {
   return message.headers[name] || "";
+}
+
+// How far from its reply a transcript's command may be, in lines; how much of a report is read
+// for its transcript.
+const TRANSCRIPT_REACH = 6;
+const MAX_TRANSCRIPT_CHARS = 200000;
+
+function transcriptOf(reportText) {
+  return reportText ? tokeniseLines(reportText.slice(0, MAX_TRANSCRIPT_CHARS)) : null;
+}
+
+/** The command a reply answered, from the report's session transcript (Sendmail's "... while
+ * talking to", Courier's and MDaemon's): the line that repeats the reply, then the client line
+ * or phrase before it. */
+function commandInTranscript(transcript, replyLine, reply, phrases) {
+  const at = replyLine.indexOf(reply.basic || reply.enhanced);
+  const key = at === -1 ? "" : normalise(replyLine.slice(at, at + 40)).trim();
+  if (key.length < 8) return null;
+  for (const line of transcript) {
+    if (!normalise(line.text).includes(key)) continue;
+    const found = findCommand(transcript, line.index, phrases);
+    if (found && found.dist <= TRANSCRIPT_REACH) return found;
+  }
+  return null;
 }
 
 /** The reason the words of a text give, read once per text: a decode asks it of the same opening
@@ -209,24 +253,29 @@ function reasonWords(text, index) {
 /** Recipients of a DSN, each completed from its part of the human-readable report. */
 function fromDeliveryStatus(dsn, reportText, index) {
   const parts = reportText ? readReportText(reportText) : [];
+  const transcript = transcriptOf(reportText);
   return dsn.recipients.map((r, i) => {
     const part = parts.find((p) => p.address && r.address && p.address === r.address.toLowerCase())
       || (parts.length === dsn.recipients.length ? parts[i] : null)
       || (dsn.recipients.length === 1 && parts.length === 1 ? parts[0] : null);
-    // A delivered recipient's part holds no failure: the human part is read for failures only.
-    const partText = part && !["delivered", "relayed", "expanded"].includes(r.action) ? part.text : "";
     return recipient(index, { address: r.address, action: r.action, status: r.status,
-      diagnostic: r.diagnostic, partText, remoteMta: r.remoteMta });
+      diagnostic: r.diagnostic, partText: part ? part.text : "", remoteMta: r.remoteMta, transcript });
   });
 }
 
-/** Recipients of a report that has only its human-readable part. */
 /** Recipients of a report that has only its human-readable part; `said` is what the report's own
  * words say of them ("failed", "delayed", "delivered", "relayed"). */
-function fromReportText(text, index, { said }) {
+function fromReportText(text, index, { said, opening }) {
   const parts = readReportText(text);
+  const transcript = transcriptOf(text);
   return parts.map((part) => {
-    const r = recipient(index, { address: part.address, action: null, partText: part.text });
+    const r = recipient(index, { address: part.address, action: null, partText: part.text, transcript });
+    // A report about one recipient may give the cause before naming it (docomo: "refused by the
+    // recipient's settings" ... then "To: frank@..."): its opening words are that recipient's reason.
+    if (parts.length === 1 && !r.reason && opening && !OUTCOME_REASONS.has(opening.id) && opening.id !== "delivered") {
+      r.reason = opening.id;
+      r.reasonFrom = opening.from;
+    }
     // A bounce sent after the last retry is final even when the last reply was temporary; a delay
     // warning's recipients are still being tried; a delivery report's were delivered.
     if (said === "failed" && (r.action === "delayed" || r.action === null)) r.action = "failed";
@@ -266,8 +315,27 @@ function looksLikeReport(message, ownBody, index) {
   return Boolean(reportAction(opening, index) || (words && !["auto-reply", "feedback-report"].includes(words.id)));
 }
 
+/** A report that says it is one: a report sender, X-Failed-Recipients, or report words outside
+ * the lines it quotes (an out-of-office reply may quote a bounce). */
+function reportsItself(message, ownBody, index) {
+  if (header(message, "x-failed-recipients")) return true;
+  if (subjectSaysAutoReply(message, index)) return false;
+  const from = (header(message, "from") + " " + header(message, "return-path")).toLowerCase();
+  if ((index.formats?.senders || []).some((sender) => from.includes(sender))) return true;
+  const unquoted = ownBody.slice(0, OPENING_CHARS).split("\n").filter((line) => !/^\s*>/.test(line)).join("\n");
+  return Boolean(reportAction(header(message, "subject") + "\n" + unquoted, index));
+}
+
+/** Whether the subject's first words name an automatic reply: "Automatische Antwort: WG:
+ * Unzustellbar: ..." is an out-of-office reply to a forwarded bounce, whatever the bounce says. */
+function subjectSaysAutoReply(message, index) {
+  const opening = header(message, "subject").split(":")[0];
+  return Boolean(opening) && reasonWords(opening, index)?.id === "auto-reply";
+}
+
 /** An automatic reply (RFC 3834): its headers say so, or its subject or opening words do. */
 function looksLikeAutoReply(message, ownBody, index) {
+  if (subjectSaysAutoReply(message, index)) return true;
   const auto = header(message, "auto-submitted").toLowerCase();
   if (/auto-replied/.test(auto)) return true;
   if (header(message, "x-autoreply") || header(message, "x-autorespond") || /auto_reply/i.test(header(message, "precedence"))) return true;
@@ -354,8 +422,8 @@ export function explainRecipient(r, index, notes = []) {
     basic: r.basic, enhanced: r.enhanced, outer: r.outer, command: r.command,
     severity: basicInfo ? basicInfo.severity : enhancedInfo ? enhancedInfo.severity : null,
     mismatch, basicInfo, enhancedInfo, tokens,
-    reason: guide ? { id: r.reason, title: guide.title, url: guide.url, from: r.reasonFrom } : null,
-    provider: provider ? { id: r.provider, name: provider.name, url: provider.url } : null,
+    reason: guide ? { id: r.reason, title: guide.title, url: pageUrl(index, "guide", r.reason), from: r.reasonFrom } : null,
+    provider: provider ? { id: r.provider, name: provider.name, url: pageUrl(index, "provider", r.provider) } : null,
     excerpt: excerptOf(r),
     notes,
   };
@@ -368,7 +436,7 @@ const COMMAND_PHRASES = { CONNECT: "initial greeting", "end of DATA": "end of DA
 function excerptOf(r) {
   if (!r.reply) return "";
   const lead = r.address ? `<${r.address}>: ` : "";
-  const command = r.command ? ` (in reply to ${COMMAND_PHRASES[r.command] || r.command + " command"})` : "";
+  const command = r.command && !/in reply to|after /i.test(r.reply) ? ` (in reply to ${COMMAND_PHRASES[r.command] || r.command + " command"})` : "";
   return (lead + r.reply + command).slice(0, MAX_REPLY_CHARS);
 }
 
@@ -419,14 +487,17 @@ export function decode(input, index) {
   result.reporter = providerOf(reportText.slice(0, 8000) + "\n" + header(message, "from"), index);
 
   const part = (type) => own.find((p) => p.type === type);
-  const feedback = part("message/feedback-report") || (/^feedback-type:/im.test(reportText) ? reportText : null);
+  // A feedback report (ARF): its part, its fields pasted as text, or its report type alone.
+  const feedback = part("message/feedback-report") || (/^feedback-type:/im.test(reportText)
+    || /report-type=["']?feedback-report/i.test(header(message, "content-type") + reportText.slice(0, 2000)) ? { text: reportText } : null);
   const disposition = part("message/disposition-notification");
   const statusPart = part("message/delivery-status") || part("message/global-delivery-status");
 
   if (feedback) {
     result.kind = "feedback-report";
-    result.recipients = feedbackRecipients(typeof feedback === "string" ? feedback : feedback.text, index);
+    result.recipients = feedbackRecipients(feedback.text, index);
     result.found = true;
+    result.reason = reasonInfo("feedback-report", "text", index);
     notes.push({ kind: "not-a-failure", text: "This is a feedback report (RFC 5965): a recipient marked a message as spam or abuse. Nothing bounced." });
     return finish(result, index);
   }
@@ -446,9 +517,9 @@ export function decode(input, index) {
   const report = hasHeaders && looksLikeReport(message, reportText, index);
   const subject = header(message, "subject");
   const said = reportAction(subject + "\n" + reportText.slice(0, OPENING_CHARS), index);
-  if (hasHeaders && !(report && said)) {
+  if (hasHeaders && !(report && reportsItself(message, reportText, index))) {
     // An auto-reply says so in its headers or subject; a report that also says so (Exchange Online
-    // marks its NDRs Auto-Submitted) is still a report when its own words are a report's.
+    // and docomo mark their NDRs Auto-Submitted) is still a report when it names itself one.
     if (looksLikeAutoReply(message, reportText, index)) {
       result.kind = "auto-reply";
       result.found = true;
@@ -467,7 +538,7 @@ export function decode(input, index) {
   const named = readReportText(reportText).some((p) => p.address);
   if (hasHeaders || (named && (atReplyPosition || said || (words && !["delivered", "delayed"].includes(words.id))))
       || (said && said !== "delivered" && words)) {
-    result.recipients = fromReportText(reportText, index, { said: said || (words && words.id === "delayed" ? "delayed" : "failed") });
+    result.recipients = fromReportText(reportText, index, { said: said || (words && words.id === "delayed" ? "delayed" : "failed"), opening: words });
     if (result.recipients.length) {
       result.kind = kindOf(result.recipients);
       return finish(describe(result, index, notes), index);
@@ -514,7 +585,7 @@ function isProse(text) {
 
 function reasonInfo(id, from, index) {
   const guide = index.reasons && index.reasons[id];
-  return guide ? { id, title: guide.title, url: guide.url, from } : null;
+  return guide ? { id, title: guide.title, url: pageUrl(index, "guide", id), from } : null;
 }
 
 function finish(result, index) {

@@ -8,7 +8,14 @@
  *       provider whose signs the text carries) where it has one of its own for the code; a code the
  *       registry lacks takes the meaning of the one vendor that uses it; other vendors' uses of the
  *       code are only noted
+ *   pageUrl(index, kind, key)                       -> the page of a code, provider or guide, from the
+ *       index's address patterns (the site's one module of URLs, hooks/urls.py, writes them)
  */
+
+export function pageUrl(index, kind, key) {
+  const pattern = index.pages && index.pages[kind];
+  return pattern ? pattern.replace("{key}", key) : null;
+}
 
 function digitInfo(table, digit) {
   const e = table && table[digit];
@@ -38,7 +45,7 @@ export function describeBasic(code, index, notes) {
     meaning: entry && entry.meaning ? entry.meaning : explanation,
     retry: entry ? entry.retry ?? null : null,
     action: entry ? entry.action ?? null : null,
-    url: entry ? entry.url ?? null : null,
+    url: entry ? pageUrl(index, "code", code) : null,
     digits: { first, second },
     explanation,
   };
@@ -51,9 +58,9 @@ function nearestClass(cls, classes) {
   return sorted.length > 0 ? String(sorted[0]) : null;
 }
 
-export function vendorUrl(use, index) {
-  const provider = index.providers && index.providers[use.provider];
-  return provider ? `${provider.url}#${use.anchor}` : null;
+/** The section of a vendor's code on its provider's page. */
+export function vendorUrl(code, use, index) {
+  return index.providers && index.providers[use.provider] ? `${pageUrl(index, "provider", use.provider)}#${use.anchor ?? code}` : null;
 }
 
 /** The vendor use of a code that applies to this text: that of the provider the text comes from,
@@ -80,8 +87,8 @@ export function describeEnhanced(code, index, notes, provider = null) {
       : `x.${subject}.x: RFC 3463 defines subjects 0 to 7 only, so ${subject} is a vendor's own.`,
   ].join(" ");
 
-  const urls = entry && entry.urls ? entry.urls : {};
-  const classes = entry && Array.isArray(entry.classes) ? entry.classes.map(String) : Object.keys(urls);
+  const classes = entry && Array.isArray(entry.classes) ? entry.classes.map(String) : [];
+  const urls = Object.fromEntries(classes.map((c) => [c, pageUrl(index, "code", `${c}.${key}`)]));
   let url = null;
   let classListed = null;
   if (entry) {
@@ -109,8 +116,7 @@ export function describeEnhanced(code, index, notes, provider = null) {
   let vendor = null;
   if (use) {
     const name = index.providers?.[use.provider]?.name ?? use.provider;
-    vendor = { provider: use.provider, vendor: name, title: use.title, meaning: use.meaning ?? null,
-      action: use.action ?? null, reason: use.reason ?? null, url: vendorUrl(use, index) };
+    vendor = { provider: use.provider, vendor: name, title: use.title, reason: use.reason ?? null, url: vendorUrl(code, use, index) };
     notes.push({ kind: "vendor", text: entry
       ? `The reply comes from ${name}, which uses ${code} with a meaning of its own; in the IANA registry it is "${entry.title}".`
       : `${code} is a ${name} code: ${use.title}.` });
@@ -128,9 +134,9 @@ export function describeEnhanced(code, index, notes, provider = null) {
     label: classEntry ? classEntry.label ?? null : null,
     // Where a vendor's own meaning applies, it leads; the registry's stays in registryTitle.
     title: vendor ? vendor.title : entry ? entry.title ?? null : null,
-    meaning: vendor && vendor.meaning ? vendor.meaning : entry && entry.meaning ? entry.meaning : vendor ? vendor.title : explanation,
+    meaning: vendor ? null : entry && entry.meaning ? entry.meaning : explanation,
     retry: vendor ? null : entry ? entry.retry ?? null : null,
-    action: vendor ? vendor.action : entry ? entry.action ?? null : null,
+    action: vendor ? null : entry ? entry.action ?? null : null,
     url: vendor ? vendor.url : url,
     registryUrl: url,
     vendorUrl: vendor ? vendor.url : null,
@@ -143,6 +149,5 @@ export function describeEnhanced(code, index, notes, provider = null) {
 export function describeToken(code, uses, index, provider = null) {
   const use = uses.find((u) => u.provider === provider) || uses[0];
   const name = index.providers?.[use.provider]?.name ?? use.provider;
-  return { code, provider: use.provider, vendor: name, title: use.title, meaning: use.meaning ?? null,
-    action: use.action ?? null, reason: use.reason ?? null, url: vendorUrl(use, index) };
+  return { code, provider: use.provider, vendor: name, title: use.title, reason: use.reason ?? null, url: vendorUrl(code, use, index) };
 }

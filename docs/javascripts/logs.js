@@ -19,7 +19,7 @@
  */
 
 import { readReply } from "./replies.js";
-import { reasonOf } from "./reasons.js";
+import { providerOf, reasonOf } from "./reasons.js";
 
 const MAX_REPLY_CHARS = 500;
 
@@ -141,7 +141,7 @@ function readCsvRow(line, column) {
 // ---------------------------------------------------------------------------------------------
 
 function eventAction(value, formats) {
-  const word = String(value).toLowerCase().replace(/\s+/g, "");
+  const word = String(value).toLowerCase().replace(/\s+/g, "").replace(/-/g, "_");
   for (const [action, words] of Object.entries(formats.events || {})) {
     if (words.includes(word)) return action;
   }
@@ -159,17 +159,21 @@ function jsonRecords(value, formats) {
     }
     return null;
   };
-  // The values of the named fields in an object and the objects inside it (not in other recipients).
-  const inside = (object, names, depth = 0) => {
-    const own = pick(object, names);
-    if (own !== null || depth > 3) return own;
-    for (const v of Object.values(object)) {
-      if (v && typeof v === "object" && !Array.isArray(v)) {
-        const found = inside(v, names, depth + 1);
-        if (found !== null) return found;
-      }
+  // The values of the named fields in an object and the objects inside it (not in other
+  // recipients): the first that carries a reply code, else the longest. Mailgun's "reason":
+  // "bounce" is a label, its delivery-status.message or description the reply.
+  const values = (object, names, depth, out) => {
+    for (const name of names || []) {
+      const v = object[name];
+      if (v !== undefined && v !== null && typeof v !== "object" && String(v).trim() !== "") out.push(v);
     }
-    return null;
+    if (depth < 3) for (const v of Object.values(object)) if (v && typeof v === "object" && !Array.isArray(v)) values(v, names, depth + 1, out);
+    return out;
+  };
+  const inside = (object, names) => {
+    const found = values(object, names, 0, []);
+    return found.find((v) => /\b[2-5]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b/.test(String(v)))
+      ?? found.reduce((longest, v) => (longest === null || String(v).length > String(longest).length ? v : longest), null);
   };
   const walk = (node, context, depth) => {
     if (depth > 12 || node === null || typeof node !== "object") return;
@@ -187,12 +191,12 @@ function jsonRecords(value, formats) {
       if (action === undefined || said === "delayed" || (action === "delivered" && said !== "delivered")) action = said;
     }
     const here = { action, reply: pick(node, fields.reply) ?? context.reply, status: pick(node, fields.status) ?? context.status,
-      time: pick(node, fields.time) ?? context.time };
+      server: pick(node, fields.server) ?? context.server, time: pick(node, fields.time) ?? context.time };
     const recipient = pick(node, fields.recipient);
     if (recipient && String(recipient).includes("@")) {
       records.push({ format: "json", address: String(recipient), action: here.action,
         status: inside(node, fields.status) ?? here.status, reply: inside(node, fields.reply) ?? here.reply ?? "",
-        time: here.time });
+        server: values(node, fields.server, 0, [])[0] ?? here.server, time: here.time });
       return;
     }
     for (const list of fields.recipient_lists || []) {
@@ -210,17 +214,22 @@ function jsonRecords(value, formats) {
       }
     }
   };
-  walk(value, { action: undefined, reply: null, status: null, time: null }, 0);
+  walk(value, { action: undefined, reply: null, status: null, server: null, time: null }, 0);
   return records.filter((r) => r.action !== undefined && r.action !== null);
 }
 
-/** The JSON values of a text: one document, or JSON lines, or Mandrill's url-encoded form post. */
-function jsonValues(text) {
+/** The webhook form field a text starts with ("mandrill_events=..."), or null. */
+function formPost(text, formats) {
+  return ((formats.json || {}).form_posts || []).find((name) => text.startsWith(`${name}=`)) ?? null;
+}
+
+/** The JSON values of a text: one document, or JSON lines, or a webhook's url-encoded form post. */
+function jsonValues(text, formats) {
   let body = text.trim();
-  const form = /^mandrill_events=(.*)$/s.exec(body);
-  if (form) {
+  const form = formPost(body, formats);
+  if (form !== null) {
     try {
-      body = decodeURIComponent(form[1].replace(/\+/g, " "));
+      body = decodeURIComponent(body.slice(form.length + 1).replace(/\+/g, " "));
     } catch {
       return null;
     }
@@ -261,19 +270,25 @@ function recipientOf(record, index, cache) {
     let basic = read ? read.basic : null;
     let enhanced = read ? read.enhanced : null;
     const status = record.status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(String(record.status)) ? String(record.status) : null;
-    if (!basic && !enhanced && record.status && /^[2-5]\d\d$/.test(String(record.status))) basic = String(record.status);
+    // A service's numeric code field (Mailgun's delivery-status.code) is the basic code of a reply
+    // text that gives only the enhanced one.
+    if (!basic && /^[2-5]\d\d$/.test(String(record.status)) && (!enhanced || enhanced[0] === String(record.status)[0])) {
+      basic = String(record.status);
+    }
     if (!enhanced && status && (!basic || basic[0] === status[0])) enhanced = status;
     const reason = record.action === "delivered" || record.action === "relayed" ? { id: "delivered", from: "text" }
       : record.action === "complained" ? { id: "feedback-report", from: "text" }
         : reasonOf(reply, { basic, enhanced }, index) || (record.expired ? { id: "expired-in-queue", from: "text" } : null);
-    known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null };
+    known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null,
+      provider: providerOf(reply, index) };
     if (cache.size < 20000) cache.set(key, known);
   }
   return {
     address: record.address.replace(/^<|>$/g, ""),
     action: record.action === "complained" ? "delivered" : record.action,
     basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
-    remoteMta: null, command: null, reason: known.reason, reasonFrom: known.reasonFrom, provider: null,
+    remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
+    reasonFrom: known.reasonFrom, provider: known.provider,
     time: record.time || null, format: record.format,
   };
 }
@@ -287,7 +302,7 @@ export function createLogReader(index) {
   let carry = "";
   let csv = null;
   let json = null;
-  const state = { unreadable: 0, lines: 0 };
+  const state = { unreadable: 0, lines: 0, reporter: null };
   const formats = index.formats || {};
   function lines(text) {
     const out = [];
@@ -305,7 +320,7 @@ export function createLogReader(index) {
         const fromLine = readLine(line);
         if (fromLine !== null) record = fromLine;
       }
-      if (record === null && /^\s*[\[{]/.test(line) && out.length === 0 && state.lines <= 2) {
+      if (record === null && (/^\s*[\[{]/.test(line) || formPost(line, formats) !== null) && out.length === 0 && state.lines <= 2) {
         json = [line];
         continue;
       }
@@ -328,10 +343,19 @@ export function createLogReader(index) {
       const out = carry ? lines(carry) : [];
       carry = "";
       if (json !== null) {
-        const parsed = jsonValues(json.join("\n"));
+        const text = json.join("\n");
+        const parsed = jsonValues(text, formats);
         if (parsed) {
           state.unreadable += parsed.bad;
-          for (const value of parsed.values) for (const r of jsonRecords(value, formats)) out.push(recipientOf(r, index, cache));
+          // A sending service's export names the service in its field names ("sg_event_id"): a
+          // record whose reply names no other provider is the service's own verdict.
+          state.reporter = providerOf(text.slice(0, 4000), index);
+          for (const value of parsed.values) {
+            for (const r of jsonRecords(value, formats)) {
+              const read = recipientOf(r, index, cache);
+              out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
+            }
+          }
         } else {
           state.unreadable++;
         }
@@ -345,7 +369,7 @@ export function createLogReader(index) {
  * lines, a CSV export with a recipient column, or JSON events that name recipients. */
 export function isLog(text, index) {
   const head = text.slice(0, 200000);
-  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head);
+  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head, index.formats || {});
   if (json && json.values.some((v) => jsonRecords(v, index.formats || {}).length > 0)) return true;
   let records = 0;
   let csv = null;
@@ -364,11 +388,12 @@ export function isLog(text, index) {
 export function readLog(text, index) {
   const reader = createLogReader(index);
   const recipients = [...reader.push(text), ...reader.end()];
-  return logResult(recipients, reader.state.unreadable, index);
+  return logResult(recipients, reader.state, index);
 }
 
-/** A log's result: kind "log", or the kind of the one record a single JSON event holds. */
-export function logResult(recipients, unreadable, index) {
+/** A log's result, from its recipients and its reader's state: kind "log", or the kind of the
+ * one record a single JSON event holds. */
+export function logResult(recipients, { unreadable, reporter }, index) {
   const primary = recipients.find((r) => r.action === "failed") || recipients.find((r) => r.action === "delayed") || recipients[0] || null;
   const single = recipients.length === 1 && recipients[0].format === "json";
   const kind = single ? { failed: "bounce", delayed: "delay", delivered: "delivered" }[recipients[0].action] || "log" : "log";
@@ -376,7 +401,7 @@ export function logResult(recipients, unreadable, index) {
     (unreadable ? `; ${unreadable} line${unreadable === 1 ? "" : "s"} that look like delivery records could not be read.` : ".") }];
   return {
     found: recipients.length > 0, kind, recipients, unreadable, primary,
-    basic: null, enhanced: null, outer: null, command: null, reason: null, provider: null, reporter: null, severity: null,
+    basic: null, enhanced: null, outer: null, command: null, reason: null, provider: null, reporter, severity: null,
     mismatch: false, basicInfo: null, enhancedInfo: null, tokens: [], notes, excerpt: primary && primary.reply ? primary.reply : "",
     alsoFound: [],
   };

@@ -1,40 +1,34 @@
-// lookup.js: the "paste a bounce" decoder UI.
+// lookup.js: the "paste a bounce" decoder box.
 //
 // Loaded as an ES module (mkdocs extra_javascript, type: module). For every element with a
-// `data-lookup` attribute it builds a labelled textarea and a live result region, decodes as you
-// type (decode.js does the work) and renders one card for the basic and one for the enhanced code.
+// `data-lookup` attribute it builds a labelled textarea, a file button (a file can also be dropped
+// on the box) and a live result region; decode.js reads the text, cards.js draws the answer. Large
+// inputs and dropped files are decoded in a Web Worker (decode-worker.js), so the page never freezes.
 //
 // Safety: pasted text is data. The DOM is built with createElement/textContent only; no HTML
 // strings are ever parsed.
 
+import { el, render } from "./cards.js";
 import { decode } from "./decode.js";
 
 // The index sits at the site root; this file sits in /javascripts/.
 const INDEX_URL = new URL("../lookup-index.json", import.meta.url);
 const SITE_ROOT = new URL("../", import.meta.url);
+const WORKER_URL = new URL("./decode-worker.js", import.meta.url);
 
 const LABEL = "Paste a reply code, an SMTP reply or a whole bounce";
 const PLACEHOLDER = "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown";
-const HINT = "Decoded in your browser. The page address keeps the reply, so you can share the link.";
-const DECODE_DELAY_MS = 100;   // debounce while typing
-const URL_DELAY_MS = 400;      // Safari limits history.replaceState calls; update the URL less often
-const MAX_QUERY_CHARS = 500;   // longest ?q= we write
-
-const SEVERITY_LABELS = {
-  positive: "Success",
-  transient: "Temporary failure",
-  permanent: "Permanent failure",
-  intermediate: "Intermediate",
-};
-
-const COMMAND_LABELS = {
-  CONNECT: "the connection greeting",
-  "end of DATA": "the end of DATA (after the message was sent)",
-};
+const HINT = "Decoded in your browser; nothing you paste or drop leaves it. The page address keeps the reply, so you can share the link.";
+const EXCERPT_NOTE = "The whole text is too long for a link: the page address keeps only the first failure's reply line.";
+const DECODE_DELAY_MS = 100;     // debounce while typing
+const URL_DELAY_MS = 400;        // Safari limits history.replaceState calls; update the URL less often
+const MAX_QUERY_CHARS = 500;     // longest ?q= we write
+const WORKER_CHARS = 200_000;    // inputs larger than this are decoded in the worker
+const FILE_TYPES = ".eml,.msg,.txt,.mbox,.log,.gz,.json,.jsonl,.csv,message/rfc822,text/plain";
 
 // ---------------------------------------------------------------------------------------------
-// Index: fetched once per page load and shared by every lookup box and every page visited with
-// instant navigation (this module is evaluated only once).
+// The index, fetched once per page load and shared by every box and every page visited with
+// Material's instant navigation (this module is evaluated only once).
 // ---------------------------------------------------------------------------------------------
 
 let indexPromise = null;
@@ -54,178 +48,61 @@ function loadIndex() {
   return indexPromise;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Small DOM helpers (text only).
-// ---------------------------------------------------------------------------------------------
+// One worker for the page, created when first needed; each request carries an id.
+let worker = null;
+let requests = 0;
+const pending = new Map();
 
-/** createElement with a class and text content. */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-/**
- * Index values may use Markdown backticks for codes and commands (`RCPT TO`): show those as
- * <code> elements, everything else as plain text.
- */
-function richText(tag, className, value) {
-  const node = el(tag, className);
-  String(value).split("`").forEach((part, i) => {
-    if (part === "") return;
-    node.appendChild(i % 2 === 1 ? el("code", null, part) : document.createTextNode(part));
-  });
-  return node;
-}
-
-function pageLink(url, label) {
-  const a = el("a", "lookup-card__link", label);
-  a.href = new URL(url, SITE_ROOT).href;
-  return a;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rendering.
-// ---------------------------------------------------------------------------------------------
-
-// Severity badges reuse the site's .smtp-badge colours (site.css), named by the data's severity
-// words, so the decoder and the code pages look alike.
-function severityBadge(info) {
-  const text = info.label ?? SEVERITY_LABELS[info.severity] ?? info.severity;
-  return el("span", `smtp-badge smtp-badge--${info.severity} lookup-badge`, text);
-}
-
-function badge(text, modifier) {
-  return el("span", `lookup-badge lookup-badge--${modifier}`, text);
-}
-
-function addRow(dl, term, value) {
-  if (!value) return;
-  dl.appendChild(el("dt", null, term));
-  dl.appendChild(richText("dd", null, value));
-}
-
-/**
- * The parts both cards share: kind, code with its badges, title, meaning, an optional line, and the
- * retry and action facts. `badges` go into the head (the vendor's name); `extra` is a line after the
- * meaning (the registered meaning, when a vendor's own leads).
- */
-function cardBody(kind, info, title, badges, extra) {
-  const card = el("section", "lookup-card");
-  card.setAttribute("aria-label", `${kind} ${info.code}`);
-  card.appendChild(el("p", "lookup-card__kind", kind));
-  const head = el("p", "lookup-card__head");
-  head.appendChild(el("code", "lookup-card__code", info.code));
-  if (info.severity) head.appendChild(severityBadge(info));
-  if (!info.registered) head.appendChild(badge("Not registered", "unregistered"));
-  head.append(...badges);
-  card.appendChild(head);
-  if (title) card.appendChild(richText("p", "lookup-card__title", title));
-  card.appendChild(richText("p", "lookup-card__meaning", info.meaning));
-  if (extra) card.appendChild(richText("p", "lookup-card__vendor", extra));
-  const dl = el("dl", "lookup-card__facts");
-  addRow(dl, "Will a retry help?", info.retry);
-  addRow(dl, "What to do", info.action);
-  if (dl.childNodes.length) card.appendChild(dl);
-  return card;
-}
-
-function basicCard(info) {
-  const card = cardBody("Basic reply code", info, info.text, [], null);
-  if (info.url) card.appendChild(pageLink(info.url, `Read the ${info.code} page`));
-  return card;
-}
-
-function enhancedCard(info) {
-  const card = cardBody("Enhanced status code", info, info.title,
-    info.vendor ? [badge(info.vendor.vendor, "vendor")] : [],
-    info.vendor && info.registryTitle ? `Registered meaning of ${info.code}: ${info.registryTitle}.` : null);
-  if (info.class === null && Object.keys(info.urls).length > 1) {
-    // X form: offer every class page.
-    const p = el("p", "lookup-card__links");
-    Object.keys(info.urls).sort().forEach((cls, i) => {
-      if (i > 0) p.appendChild(document.createTextNode(" · "));
-      p.appendChild(pageLink(info.urls[cls], `${cls}.${info.key} page`));
+function decodeInWorker(input) {
+  if (!worker) {
+    worker = new Worker(WORKER_URL, { type: "module" });
+    worker.addEventListener("message", ({ data }) => {
+      const request = pending.get(data.id);
+      if (!request) return;
+      pending.delete(data.id);
+      if (data.error) request.reject(new Error(data.error));
+      else request.resolve(data.result);
     });
-    card.appendChild(p);
-  } else if (info.url) {
-    const shown = info.classListed === false ? info.url.replace(/\/.*$/, "") : info.code;
-    card.appendChild(pageLink(info.url, `Read the ${shown} page`));
   }
-  if (info.vendorUrl && info.vendorUrl !== info.url) {
-    card.appendChild(pageLink(info.vendorUrl, `${info.vendor.vendor} notes on ${info.code}`));
-  }
-  return card;
+  const id = ++requests;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, input, indexUrl: INDEX_URL.href }, input instanceof Uint8Array ? [input.buffer] : []);
+  });
 }
 
-function render(region, result) {
-  region.replaceChildren();
-  if (!result.found) {
-    for (const note of result.notes) region.appendChild(el("p", "lookup__empty", note.text));
-    return;
+/** A dropped or opened file as bytes; gzip-compressed files are unpacked first. */
+async function fileBytes(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b && typeof DecompressionStream === "function") {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   }
-  const summary = el("p", "lookup__summary");
-  summary.appendChild(document.createTextNode("Found "));
-  summary.appendChild(el("code", null, [result.basic, result.enhanced].filter(Boolean).join(" ")));
-  if (result.command) {
-    summary.appendChild(document.createTextNode(" in reply to "));
-    const label = COMMAND_LABELS[result.command];
-    summary.appendChild(label ? document.createTextNode(label) : el("code", null, result.command));
-  }
-  summary.appendChild(document.createTextNode("."));
-  region.appendChild(summary);
-
-  const mismatch = result.notes.find((n) => n.kind === "mismatch");
-  if (mismatch) {
-    const warning = el("p", "lookup__warning");
-    warning.setAttribute("role", "note");
-    warning.appendChild(el("strong", null, "Mismatch: "));
-    warning.appendChild(document.createTextNode(mismatch.text));
-    region.appendChild(warning);
-  }
-
-  const cards = el("div", "lookup__cards");
-  if (result.basicInfo) cards.appendChild(basicCard(result.basicInfo));
-  if (result.enhancedInfo) cards.appendChild(enhancedCard(result.enhancedInfo));
-  region.appendChild(cards);
-
-  const others = result.notes.filter((n) => n.kind !== "mismatch");
-  if (others.length) {
-    const ul = el("ul", "lookup__notes");
-    for (const note of others) ul.appendChild(el("li", null, note.text));
-    region.appendChild(ul);
-  }
-  if (result.alsoFound.length) {
-    region.appendChild(el("p", "lookup__also", `Other codes in the text: ${result.alsoFound.join(", ")}`));
-  }
-}
-
-function renderMessage(region, text) {
-  region.replaceChildren(el("p", "lookup__empty", text));
+  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------
-// URL state (?q=) on the home page and the lookup page only.
+// URL state (?q=) on the home page and the decoder page only.
 // ---------------------------------------------------------------------------------------------
 
 function urlStateEnabled() {
   const root = SITE_ROOT.pathname;
-  const path = location.pathname;
-  return [root, root + "index.html", root + "lookup/", root + "lookup/index.html", root + "lookup.html"].includes(path);
+  return [root, root + "index.html", root + "lookup/", root + "lookup/index.html", root + "lookup.html"].includes(location.pathname);
 }
 
-/** Keep ?q= short: the whole input when small, else only the reply line(s) with the codes. */
+/** What ?q= keeps: the whole input when small, else the first failure's reply line (flagged). */
 function queryFor(text, result) {
   const trimmed = text.trim();
-  if (trimmed.length <= MAX_QUERY_CHARS) return trimmed;
-  return result && result.found ? result.excerpt.slice(0, MAX_QUERY_CHARS) : "";
+  if (trimmed.length <= MAX_QUERY_CHARS) return { q: trimmed, excerpt: false };
+  return { q: result && result.found ? result.excerpt.slice(0, MAX_QUERY_CHARS) : "", excerpt: true };
 }
 
-function writeQuery(q) {
+function writeQuery({ q, excerpt }) {
   const url = new URL(location.href);
   if (q) url.searchParams.set("q", q);
   else url.searchParams.delete("q");
+  if (q && excerpt) url.searchParams.set("excerpt", "1");
+  else url.searchParams.delete("excerpt");
   if (url.href === location.href) return;
   try {
     history.replaceState(history.state, "", url.href);
@@ -237,11 +114,11 @@ function writeQuery(q) {
 /**
  * Material for MkDocs reads ?q= too (search deep links): it opens the search overlay with the
  * query. On the decoder's pages the parameter belongs to the decoder, so close the overlay and
- * empty the search box. Closing makes Material drop ?q= from the URL; the decoder writes it back.
+ * empty the search box.
  */
 function closeMaterialSearch() {
   const toggle = document.querySelector('input[data-md-toggle="search"]');
-  if (toggle && toggle.checked) toggle.click(); // click(), as Material does, so it sees the change
+  if (toggle && toggle.checked) toggle.click();
   const query = document.querySelector('input[data-md-component="search-query"]');
   if (query) {
     query.value = "";
@@ -250,30 +127,33 @@ function closeMaterialSearch() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Building one lookup box.
+// One box
 // ---------------------------------------------------------------------------------------------
 
 let boxCount = 0;
 
-function build(host, initialQuery, keepUrl) {
+function build(host, initial, keepUrl) {
   const id = `lookup-input-${++boxCount}`;
   const wrapper = el("div", "lookup");
   const label = el("label", "lookup__label", LABEL);
   label.htmlFor = id;
   const textarea = el("textarea", "lookup__input");
-  textarea.id = id;
-  textarea.rows = 5;
-  textarea.placeholder = PLACEHOLDER;
-  textarea.spellcheck = false;
-  textarea.setAttribute("autocomplete", "off");
-  textarea.setAttribute("autocapitalize", "off");
-  textarea.setAttribute("autocorrect", "off");
+  Object.assign(textarea, { id, rows: 5, placeholder: PLACEHOLDER, spellcheck: false });
+  for (const [name, value] of [["autocomplete", "off"], ["autocapitalize", "off"], ["autocorrect", "off"]]) textarea.setAttribute(name, value);
+  const tools = el("p", "lookup__tools");
+  const fileInput = el("input", "lookup__file");
+  Object.assign(fileInput, { type: "file", id: `${id}-file`, accept: FILE_TYPES });
+  const fileLabel = el("label", "lookup__file-button md-button", "Open a file");
+  fileLabel.htmlFor = fileInput.id;
+  const status = el("span", "lookup__status");
+  status.setAttribute("role", "status");
+  tools.append(fileInput, fileLabel, el("span", "lookup__or", " or drop a bounce (.eml), a log or an export on the box. "), status);
   const hint = el("p", "lookup__hint", HINT);
   hint.id = `${id}-hint`;
   textarea.setAttribute("aria-describedby", hint.id);
   const region = el("div", "lookup__result");
   region.setAttribute("aria-live", "polite");
-  wrapper.append(label, textarea, hint, region);
+  wrapper.append(label, textarea, tools, hint, region);
   host.replaceChildren(wrapper);
 
   let decodeTimer = 0;
@@ -281,49 +161,94 @@ function build(host, initialQuery, keepUrl) {
   let generation = 0;
   let lastSignature = "";
 
+  function show(result, index) {
+    const signature = JSON.stringify([result.kind, result.recipients.map((r) => [r.address, r.action, r.basic, r.enhanced, r.reason]),
+      result.notes.map((n) => n.text)]);
+    // Re-render only when the answer changes, so screen readers are not flooded while typing.
+    if (signature === lastSignature) return;
+    lastSignature = signature;
+    render(region, result, index, SITE_ROOT);
+    document.dispatchEvent(new CustomEvent("lookup:result", { detail: { result, region } }));
+  }
+
+  function failed() {
+    lastSignature = "";
+    region.replaceChildren(el("p", "lookup__empty", "The code index could not be loaded. Check your connection and try again."));
+  }
+
   function update() {
     const text = textarea.value;
     const mine = ++generation;
+    status.textContent = "";
     if (text.trim() === "") {
       lastSignature = "";
       region.replaceChildren();
-      if (keepUrl) scheduleUrl("");
+      if (keepUrl) scheduleUrl({ q: "", excerpt: false });
       return;
     }
-    loadIndex().then(
-      (index) => {
-        if (mine !== generation) return; // a newer keystroke won
-        const result = decode(text, index);
-        // Re-render only when the answer changes, so screen readers are not flooded while typing.
-        const signature = JSON.stringify([result.basic, result.enhanced, result.command, result.notes]);
-        if (signature !== lastSignature) {
-          lastSignature = signature;
-          render(region, result);
-        }
-        if (keepUrl) scheduleUrl(queryFor(text, result));
-      },
-      () => {
-        if (mine !== generation) return;
-        lastSignature = "";
-        renderMessage(region, "The code index could not be loaded. Check your connection and try again.");
-      },
-    );
+    loadIndex().then(async (index) => {
+      const result = text.length > WORKER_CHARS ? await decodeInWorker(text) : decode(text, index);
+      if (mine !== generation) return; // a newer keystroke won
+      show(result, index);
+      if (keepUrl) {
+        const query = queryFor(text, result);
+        // A link opened from an excerpt keeps saying so until the text is changed.
+        const excerpt = (query.excerpt && query.q) || (initial.excerpt && text === initial.query);
+        hint.textContent = excerpt ? `${HINT} ${EXCERPT_NOTE}` : HINT;
+        scheduleUrl(initial.excerpt && text === initial.query ? { q: text, excerpt: true } : query);
+      }
+    }, () => mine === generation && failed());
   }
 
-  function scheduleUrl(q) {
+  async function openFile(file) {
+    const mine = ++generation;
+    status.textContent = `Reading ${file.name}…`;
+    try {
+      const [index, bytes] = await Promise.all([loadIndex(), fileBytes(file)]);
+      const result = await decodeInWorker(bytes);
+      if (mine !== generation) return;
+      status.textContent = `Decoded ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KB).`;
+      textarea.value = "";
+      show(result, index);
+      if (keepUrl) scheduleUrl(result.found ? { q: result.excerpt, excerpt: true } : { q: "", excerpt: false });
+    } catch (error) {
+      if (mine === generation) status.textContent = `${file.name} could not be read: ${error.message}`;
+    }
+  }
+
+  function scheduleUrl(query) {
     clearTimeout(urlTimer);
-    urlTimer = setTimeout(() => writeQuery(q), URL_DELAY_MS);
+    urlTimer = setTimeout(() => writeQuery(query), URL_DELAY_MS);
   }
 
   textarea.addEventListener("input", () => {
     clearTimeout(decodeTimer);
     decodeTimer = setTimeout(update, DECODE_DELAY_MS);
   });
+  fileInput.addEventListener("change", () => fileInput.files[0] && openFile(fileInput.files[0]));
+  for (const target of [textarea, wrapper]) {
+    target.addEventListener("dragover", (event) => {
+      if ([...event.dataTransfer.types].includes("Files")) {
+        event.preventDefault();
+        wrapper.classList.add("lookup--drop");
+      }
+    });
+  }
+  wrapper.addEventListener("dragleave", () => wrapper.classList.remove("lookup--drop"));
+  wrapper.addEventListener("drop", (event) => {
+    wrapper.classList.remove("lookup--drop");
+    const file = event.dataTransfer.files[0];
+    if (file) {
+      event.preventDefault();
+      openFile(file);
+    }
+  });
 
-  if (initialQuery) {
-    textarea.value = initialQuery;
+  if (initial.query) {
+    textarea.value = initial.query;
     closeMaterialSearch();
     setTimeout(closeMaterialSearch, 0); // in case Material opens it after us
+    if (initial.excerpt) hint.textContent = `${HINT} ${EXCERPT_NOTE}`;
     update();
   }
 }
@@ -334,8 +259,7 @@ function build(host, initialQuery, keepUrl) {
 
 /** What a mistyped address says, as text for the decoder: /smtp-550/ -> "smtp 550". */
 function textOfPath() {
-  const path = location.pathname.startsWith(SITE_ROOT.pathname)
-    ? location.pathname.slice(SITE_ROOT.pathname.length) : location.pathname;
+  const path = location.pathname.startsWith(SITE_ROOT.pathname) ? location.pathname.slice(SITE_ROOT.pathname.length) : location.pathname;
   let text = path;
   try {
     text = decodeURIComponent(path);
@@ -348,14 +272,14 @@ function textOfPath() {
 function init() {
   const hosts = document.querySelectorAll("[data-lookup]");
   const stateful = urlStateEnabled();
-  const q = stateful ? new URLSearchParams(location.search).get("q") : null;
+  const params = new URLSearchParams(location.search);
   hosts.forEach((host, i) => {
     if (host.dataset.lookupReady === "true") return;
     host.dataset.lookupReady = "true";
     // Only the first box on a page owns ?q=; the 404 page's box starts from the address typed.
     const ownsUrl = stateful && i === 0;
-    const query = ownsUrl ? q ?? "" : host.hasAttribute("data-lookup-path") ? textOfPath() : "";
-    build(host, query, ownsUrl);
+    const query = ownsUrl ? params.get("q") ?? "" : host.hasAttribute("data-lookup-path") ? textOfPath() : "";
+    build(host, { query, excerpt: ownsUrl && params.get("excerpt") === "1" }, ownsUrl);
   });
   if (hosts.length) loadIndex().catch(() => {}); // warm the cache before the first keystroke
 }

@@ -19,7 +19,7 @@
 
 const MAX_DEPTH = 8;              // nested multiparts deeper than this are read as text
 const MAX_PART_CHARS = 4_000_000; // a part's text beyond this is not needed to find a failure
-const HEADER_LINE = /^([!-9;-~]+)[ \t]*:[ \t]?(.*)$/;
+const HEADER_LINE = /^([A-Za-z0-9][A-Za-z0-9_-]{0,76})[ \t]*:[ \t]?(.*)$/;
 // A header block must name at least one field of mail (or an X- field): "In:", "Out:", "S:" lines
 // of a transcript are not headers.
 const MAIL_HEADERS = new Set(["content-type", "mime-version", "received", "return-path", "message-id", "subject",

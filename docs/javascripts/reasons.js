@@ -19,10 +19,18 @@ function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A phrase as written in the data: lower case, words separated by spaces, "*" for a short gap. */
+/** A phrase as written in the data: lower case, words separated by spaces, "*" for a short gap.
+ * The gap is a group, so that a match's length can weigh it apart; a word after a gap starts a
+ * word of the text ("mailbox * full" is not "mailbox ... successfully"). */
 function phrasePattern(phrase) {
-  return phrase.trim().split(/\s*\*\s*/).map((part) => escape(part).replace(/\s+/g, "\\s+")).join("[^\\n]{0,40}?");
+  const parts = phrase.trim().split(/\s*\*\s*/).map((part) => escape(part).replace(/\s+/g, "\\s+"));
+  return parts.reduce((pattern, part) =>
+    `${pattern}([^\\n]{0,40}?${/^[\p{L}\p{N}]/u.test(part) ? "(?<![\\p{L}\\p{N}])" : ""})${part}`);
 }
+
+// How much of a gap counts toward a match's length: a phrase with a gap ("relaying to * denied")
+// says more than its words alone, but a long gap does not make it say more.
+const GAP_WEIGHT = 12;
 
 /** One regular expression for a list of phrases, built once per list. */
 const lists = new WeakMap();
@@ -30,21 +38,26 @@ const lists = new WeakMap();
 export function phrasesRegex(phrases) {
   let re = lists.get(phrases);
   if (!re) {
-    re = new RegExp(phrases.length ? phrases.map(phrasePattern).join("|") : "(?!)", "giu");
+    // The longest phrases first: where several match at one place, the alternation takes the first.
+    const ordered = [...phrases].sort((a, b) => b.length - a.length);
+    re = new RegExp(ordered.length ? ordered.map(phrasePattern).join("|") : "(?!)", "giu");
     lists.set(phrases, re);
   }
   return re;
 }
 
-/** The length of the longest phrase of the list found in the (lower-cased) text, or 0. */
+/** The length of the longest phrase of the list found in the (lower-cased) text, gaps weighed
+ * at most GAP_WEIGHT, or 0. Matches may overlap: after one, the search goes on from the next character. */
 export function longestPhrase(normal, phrases) {
   const re = phrasesRegex(phrases);
   re.lastIndex = 0;
   let best = 0;
   let m;
   while ((m = re.exec(normal)) !== null) {
-    best = Math.max(best, m[0].length);
-    if (m[0].length === 0) re.lastIndex++;
+    let excess = 0;
+    for (let i = 1; i < m.length; i++) if (m[i] !== undefined) excess += Math.max(0, m[i].length - GAP_WEIGHT);
+    best = Math.max(best, m[0].length - excess);
+    re.lastIndex = m.index + 1;
   }
   return best;
 }
@@ -59,21 +72,25 @@ export function normalise(text) {
  * "relayed") from data/formats.yaml, or null: the longest phrase wins.
  */
 export function reportAction(text, index) {
-  const reports = index.formats?.reports || {};
-  const normal = normalise(text);
-  let best = null;
-  for (const [action, phrases] of Object.entries(reports)) {
-    const length = longestPhrase(normal, phrases);
-    if (length && (!best || length > best.length)) best = { action, length };
-  }
-  return best ? best.action : null;
+  return longestMatch(text, index.formats?.reports);
 }
 
-/** Regular expressions built once per index: one per reason, one for all tokens. */
+/** The key of `lists` ({key: phrases}) one of whose phrases is the longest found in the text, or
+ * null; a tie goes to the first key. */
+export function longestMatch(text, lists) {
+  const normal = normalise(text);
+  let best = null;
+  for (const [key, phrases] of Object.entries(lists || {})) {
+    const length = longestPhrase(normal, phrases);
+    if (length && (!best || length > best.length)) best = { key, length };
+  }
+  return best ? best.key : null;
+}
+
+/** What is built once per index: the expression of all tokens and the signs, longest first. */
 function prepared(index) {
   let ready = compiled.get(index);
   if (ready) return ready;
-  const reasons = Object.entries(index.phrases || {}).map(([id, phrases]) => ({ id, phrases }));
   const tokens = Object.keys(index.vendor || {}).filter((code) => !/^[245]\.\d/.test(code));
   const tokenRe = tokens.length
     ? new RegExp("(?<![A-Za-z0-9_.:-])(?:" + tokens.sort((a, b) => b.length - a.length).map(escape).join("|") + ")(?![A-Za-z0-9_])", "g")
@@ -83,7 +100,7 @@ function prepared(index) {
     for (const sign of provider.signs || []) signs.push({ id, sign: sign.toLowerCase() });
   }
   signs.sort((a, b) => b.sign.length - a.sign.length);
-  ready = { reasons, tokenRe, signs };
+  ready = { tokenRe, signs };
   compiled.set(index, ready);
   return ready;
 }
@@ -121,24 +138,17 @@ export function tokensIn(text, index) {
   return [...found].map(([code, uses]) => ({ code, uses }));
 }
 
-/** The reason whose longest phrase in the text is longest of all (ties: the first guide). */
-function reasonFromWords(text, index) {
-  const normal = normalise(text);
-  let best = null;
-  for (const { id, phrases } of prepared(index).reasons) {
-    const length = longestPhrase(normal, phrases);
-    if (length && (!best || length > best.length)) best = { id, length };
-  }
-  return best ? best.id : null;
-}
-
 /**
- * The reason for a reply: from its words first, then from the tokens of the provider that sent it
+ * The reason for a reply: from its words first (the provider's own reading of them, where the
+ * text shows the provider and it has one), then from the tokens of the provider that sent it
  * (`provider`, when known), then from its codes: a vendor code's reason where the vendor's meaning
  * applies, else the registry entry's default reason.
  */
-export function reasonOf(text, { basic = null, enhanced = null, provider = null } = {}, index) {
-  const words = text ? reasonFromWords(text, index) : null;
+export function reasonOf(text, { enhanced = null, provider = null } = {}, index) {
+  // The provider's own reading of its words (its reason_phrases) comes before everyone's.
+  const own = text && provider ? longestMatch(text, index.providers?.[provider]?.phrases) : null;
+  if (own) return { id: own, from: "text" };
+  const words = text ? longestMatch(text, index.phrases) : null;
   if (words) return { id: words, from: "text" };
   for (const { uses } of tokensIn(text, index)) {
     const use = uses.find((u) => u.provider === provider) || uses[0];
@@ -147,10 +157,8 @@ export function reasonOf(text, { basic = null, enhanced = null, provider = null 
   if (enhanced) {
     const vendor = (index.vendor?.[enhanced] || []).find((u) => u.provider === provider);
     if (vendor?.reason) return { id: vendor.reason, from: "code" };
-    const entry = index.enhanced?.[enhanced.slice(2)];
-    const reason = entry?.reasons?.[enhanced[0]] ?? entry?.reason;
+    const reason = index.enhanced?.[enhanced.slice(2)]?.reason;
     if (reason) return { id: reason, from: "code" };
   }
-  if (basic && index.basic?.[basic]?.reason) return { id: index.basic[basic].reason, from: "code" };
   return null;
 }

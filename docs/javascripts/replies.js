@@ -10,8 +10,11 @@
  *   readReply(text)    -> { basic, enhanced, outer, command, text } for one recipient's reply text:
  *                         a reply that wraps another ("554 4.4.7 Message expired ... <421 4.4.2
  *                         Connection timed out>") gives the inner one, with `outer` beside it
- *   findCommand(lines, at) -> the SMTP command a reply on line `at` answered, when the text says
+ *   findCommand(lines, at, phrases) -> the SMTP command a reply on line `at` answered, when the
+ *                         text says: a transcript's client line or a phrase of data/formats.yaml
  */
+
+import { normalise, phrasesRegex } from "./reasons.js";
 
 export const MAX_LINE_CHARS = 20000;
 
@@ -68,8 +71,8 @@ export function tokeniseLines(text) {
 const BASIC_RE = /[2-5]\d\d/g;
 const ENHANCED_RE = /([245Xx])\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})/g;
 
-// Words that, right before a number, say it is not a reply code.
-const NOT_CODE_WORD_BEFORE = /\b(?:port|size|sizes|length|len|pid|uid|gid|id|queue|attempt|attempts|line|lines|page|step|limit|max|maximum|version|ver|v|rev|revision|release|build|exim|postfix|sendmail|qmail|openssl|tlsv?|ssl|rfc|errno|socket|http|https|ipv4|ipv6|section|chapter|figure|table|invoice|order|ticket|room|eur|usd|gbp|total)\s*[:#=]?\s*$/i;
+// Words that, right before a number, say it is not a reply code ("HTTP/1.1 422" is an HTTP status).
+const NOT_CODE_WORD_BEFORE = /\b(?:port|size|sizes|length|len|pid|uid|gid|id|queue|attempt|attempts|line|lines|page|step|limit|max|maximum|version|ver|v|rev|revision|release|build|exim|postfix|sendmail|qmail|openssl|tlsv?|ssl|rfc|errno|socket|http|https|http\/[\d.]+|ipv4|ipv6|section|chapter|figure|table|invoice|order|ticket|room|eur|usd|gbp|total)\s*[:#=]?\s*$/i;
 // A digit group right before a 3-digit number ("+1 555", "555 123"): a phone-like number.
 const DIGIT_GROUP_BEFORE = /(?:(?:^|[^\d.])\d{1,4}[\s-]|\+\d*\s*)$/;
 // Units after a number: it is a size, a duration or a sum, not a reply code.
@@ -90,8 +93,11 @@ function isBoundaryBefore(line, start) {
   const prev = line[start - 1];
   const prev2 = start >= 2 ? line[start - 2] : " ";
   if (/[\s('"\[<=;,*|>：，；（【「]/.test(prev)) return true;
-  // "#550" (Exchange) but not "DOC-1369#550" (a URL fragment); ": 550" / " :550" but not "host:587".
-  if (prev === "#" || prev === ":") return /[\s(\[;]/.test(prev2) || start === 1;
+  // "#550" (Exchange) but not "DOC-1369#550" (a URL fragment); ": 550" / " :550" but not "host:587";
+  // an address and a colon, as Barracuda writes "(bob@example.org:550 5.4.1 ...)".
+  if (prev === "#" || prev === ":") {
+    return /[\s(\[;]/.test(prev2) || start === 1 || (prev === ":" && /@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}:$/i.test(line.slice(Math.max(0, start - 80), start)));
+  }
   // "550-5.1.1": the hyphen of a multi-line reply, right after a basic code.
   if (prev === "-") return /\d/.test(prev2) && start >= 4 && /(?:^|[^\d])[2-5]\d\d$/.test(line.slice(Math.max(0, start - 5), start - 1));
   return false;
@@ -275,8 +281,19 @@ export function chooseReply(candidates, known = null) {
 // ---------------------------------------------------------------------------------------------
 
 // What comes between an outer verdict and the reply it quotes: "<421 4.4.2 ...>", "'550 5.1.1 ...'",
-// "-> 550 ...", "error 550-'...'", "Error: 535 ...", "said: 550 ...", "returned: 550 ...".
-const WRAP_MARK = /(?:(?<!<)<|'|"|->\s*|\(|\b(?:error|said|returned|reply|response|server)\s*:?\s*['"]?|\[)\s*$/i;
+// "-> 550 ...", "error 550-'...'", "Error: 535 ...", "said: 550 ...", "returned: 550 ...", an
+// address and a colon (Barracuda's "(bob@example.org:550 5.4.1 ...)").
+const WRAP_MARK = /(?:(?<!<)<|'|"|->\s*|\(|\b(?:error|said|returned|reply|response|server)\s*:?\s*['"]?|\[|@[a-z0-9.-]+>?:)\s*$/i;
+// A quote right after the inner reply's basic code: Amazon SES's "5.3.0 - Other mail system
+// problem 552-'5.2.2 ...'".
+const QUOTED_AFTER_CODE = /^[2-5]\d\d-?['"]/;
+
+/** Whether a quoted reply tells something of its own: an enhanced code, or words right after its
+ * basic code ("-> 550 No Such User Here"), not a template's "550-'{reply}'" or Yahoo's bare "[550]"
+ * at the end of a line. */
+function saysMore(inner, line) {
+  return Boolean(inner.enhanced) || /^[\s'"-]*[A-Za-z]{2}/.test(line.slice(inner.end, inner.end + 12));
+}
 
 /** Two candidates are the same reply written twice (a doubled code, a multi-line reply). */
 function sameReply(a, b) {
@@ -284,7 +301,7 @@ function sameReply(a, b) {
 }
 
 /**
- * The reply one recipient's text carries: { basic, enhanced, outer, start } or null. Reads doubled
+ * The reply one recipient's text carries: { basic, enhanced, outer, line, start } or null. Reads doubled
  * codes ("550 550 5.1.1"), multi-line replies ("550-5.1.1 ... 550 5.1.1 ..."), and a reply that
  * quotes another: the quoted one is the cause, the quoting one the outer verdict.
  */
@@ -306,10 +323,12 @@ export function readReply(text, known = null) {
     const line = lines[later.line].text;
     const before = later.line === current.line ? line.slice(current.end, later.start) : line.slice(0, later.start);
     // Transcript lines ("<<< 503 ...") are the next reply of the session, never a quoted one.
-    if (later.basic && !later.remote && WRAP_MARK.test(before.slice(-40)) && !(first.basic && sameReply(first, later))) inner = later;
+    const wrapped = WRAP_MARK.test(before.slice(-40)) || QUOTED_AFTER_CODE.test(line.slice(later.start, later.start + 5));
+    if (later.basic && !later.remote && wrapped && !(first.basic && sameReply(first, later)) && saysMore(later, line)) inner = later;
   }
   if (inner) {
-    return { basic: inner.basic, enhanced: inner.enhanced, outer: { basic: first.basic, enhanced: first.enhanced }, line: inner.line };
+    return { basic: inner.basic, enhanced: inner.enhanced, outer: { basic: first.basic, enhanced: first.enhanced }, line: inner.line,
+      start: inner.start };
   }
   const chosen = chooseReply(candidates, known);
   let { basic, enhanced } = chosen;
@@ -318,7 +337,7 @@ export function readReply(text, known = null) {
     const twin = candidates.find((c) => c !== chosen && c.basic === basic && c.enhanced);
     if (twin) enhanced = twin.enhanced;
   }
-  return { basic, enhanced, outer: null, line: chosen.line };
+  return { basic, enhanced, outer: null, line: chosen.line, start: chosen.start };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,46 +345,86 @@ export function readReply(text, known = null) {
 // ---------------------------------------------------------------------------------------------
 
 // Line markers of session transcripts: Sendmail ">>> cmd" / "<<< reply", Postfix "In:" / "Out:",
-// RFC style "C:" / "S:".
-const TRANSCRIPT_MARK = "(?:(?:>>>|<<<|-->|<--|in:|out:|c:|s:)\\s*)?";
-const COMMAND_WORDS = "end of data|mail from|rcpt to|data|ehlo|helo|lhlo|starttls|auth|bdat|rset|vrfy|expn|quit|noop";
-// Postfix: "(in reply to RCPT TO command)"; Exim: "after RCPT TO:<bob@...>", "after end of data",
-// "after initial connection"; Postfix: "refused to talk to me" (a rejected greeting).
-const PHRASE_RE = new RegExp(
-  "\\bin reply to (?:the )?(" + COMMAND_WORDS + ") command\\b" +
-  "|\\bin reply to (?:the )?(initial greeting)\\b" +
-  "|\\bafter (?:pipelined )?(" + COMMAND_WORDS + "|initial connection)\\b" +
-  "|\\b(refused to talk to me)\\b", "i");
-const CLIENT_LINE_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "(mail from(?=\\s*:)|rcpt to(?=\\s*:)|" +
+// RFC style "C:" / "S:", swaks " -> cmd" / "<-  reply" ("~>" / "<~" inside TLS, "<~*" an error),
+// MDaemon "-->" / "<--".
+const TRANSCRIPT_MARK = "(?:(?:>>>|<<<|-->|<--|->|<-|~>|<~|in:|out:|c:|s:)\\*?\\s*)?";
+// A transcript line may start with its time ("Mon 2026-12-01 10:12:10.221: --> RCPT To:<...>").
+const LINE_START = "^\\s*(?:(?:[A-Za-z]{3}\\s+)?\\d{4}-\\d\\d-\\d\\d[ T][\\d:.]+Z?:?\\s+)?";
+const CLIENT_LINE_RE = new RegExp(LINE_START + TRANSCRIPT_MARK + "(mail from(?=\\s*:)|rcpt to(?=\\s*:)|" +
   "(?:data|starttls|rset|quit|noop)(?=\\s*$)|(?:ehlo|helo|lhlo|auth|bdat|vrfy|expn)(?=\\s+\\S))", "i");
-const DATA_GO_AHEAD_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "354\\b", "i");
-const END_OF_DATA_RE = new RegExp("^\\s*" + TRANSCRIPT_MARK + "\\.\\s*$", "i");
+const DATA_GO_AHEAD_RE = new RegExp(LINE_START + TRANSCRIPT_MARK + "354\\b", "i");
+const END_OF_DATA_RE = new RegExp(LINE_START + TRANSCRIPT_MARK + "\\.\\s*$", "i");
+// The names the decoder gives commands, by their keys in the data (data/codes.yaml's commands).
+const COMMAND_NAMES = { connection: "CONNECT", MAIL: "MAIL FROM", RCPT: "RCPT TO", "end-of-data": "end of DATA" };
+export const commandName = (key) => COMMAND_NAMES[key] ?? key;
+// Enhanced codes of addressing (RFC 3463 X.1.*): a reply about the sender or a recipient.
+const SENDER_ADDRESS_RE = /^[45]\.1\.[78]$/;
+const ADDRESS_STATUS_RE = /^[45]\.1\.\d+$/;
 
 function normaliseCommand(word) {
   const w = word.toLowerCase().replace(/\s+/g, " ");
   if (w === "end of data") return "end of DATA";
-  if (/connection|greeting|talk to me/.test(w)) return "CONNECT";
   return w.toUpperCase();
 }
 
-/** The command a reply on line `at` answered: a phrase on its own line wins; otherwise the nearer
- * of the nearest phrase and the last client command of a transcript before it. */
-export function findCommand(lines, at) {
-  let phrase = null;
+/** The command phrases of the data (data/formats.yaml's command_phrases) as one expression, and
+ * the command of each phrase. */
+const commandPhrases = new WeakMap();
+function commandMatcher(phrases) {
+  let matcher = commandPhrases.get(phrases);
+  if (!matcher) {
+    const byPhrase = new Map();
+    for (const [key, list] of Object.entries(phrases)) for (const p of list) byPhrase.set(normalise(p), commandName(key));
+    matcher = { re: new RegExp(phrasesRegex([...byPhrase.keys()]).source, "iu"), byPhrase };
+    commandPhrases.set(phrases, matcher);
+  }
+  return matcher;
+}
+
+/** The lines of a text that name a command, found once per text and phrase list (a report asks
+ * for each of its recipients): [{ line, command }]. */
+const hitsOf = new WeakMap();
+function phraseHits(lines, phrases) {
+  let byPhrases = hitsOf.get(lines);
+  if (!byPhrases) hitsOf.set(lines, (byPhrases = new Map()));
+  if (byPhrases.has(phrases)) return byPhrases.get(phrases);
+  const { re, byPhrase } = commandMatcher(phrases);
+  const hits = [];
   for (const line of lines) {
     if (line.header !== null && SKIPPED_HEADERS.has(line.header)) continue;
-    const p = PHRASE_RE.exec(line.text);
-    if (p) {
-      const dist = Math.abs(line.index - at);
-      if (!phrase || dist < phrase.dist) {
-        phrase = { dist, command: normaliseCommand(p[1] || p[2] || p[3] || p[4]), line: line.index };
-      }
-    }
+    const next = lines[line.index + 1]?.text.trim() ?? "";
+    const p = re.exec(`${line.text} ${next}`);
+    if (p && p.index <= line.text.length) hits.push({ line: line.index, command: byPhrase.get(normalise(p[0])) });
+  }
+  byPhrases.set(phrases, hits);
+  return hits;
+}
+
+/** The command a reply on line `at` answered: a phrase of `phrases` on its line wins; otherwise
+ * the nearer of the nearest phrase and the last client command of a transcript before it. A
+ * report wraps lines anywhere ("(in reply to end of DATA\n    command)"): a phrase may run on
+ * into the next line. */
+export function findCommand(lines, at, phrases = {}) {
+  let phrase = null;
+  for (const hit of phraseHits(lines, phrases)) {
+    const dist = Math.abs(hit.line - at);
+    if (!phrase || dist < phrase.dist) phrase = { dist, command: hit.command, line: hit.line };
   }
   if (phrase && phrase.dist === 0) return phrase;
   const client = lastClientCommand(lines, at);
   if (client && (!phrase || client.dist <= phrase.dist)) return client;
   return phrase;
+}
+
+/**
+ * The command a reply answered, given the one the transcript shows before it. With PIPELINING the
+ * client sends RCPT TO and DATA together and the replies come after ">>> DATA": a reply about an
+ * address (X.1.*) there answered the RCPT TO (or the MAIL FROM, for X.1.7 and X.1.8).
+ */
+export function answeredCommand(command, enhanced) {
+  if (command !== "DATA" || !enhanced) return command;
+  if (SENDER_ADDRESS_RE.test(enhanced)) return "MAIL FROM";
+  return ADDRESS_STATUS_RE.test(enhanced) ? "RCPT TO" : command;
 }
 
 function lastClientCommand(lines, at) {

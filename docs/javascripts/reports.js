@@ -11,14 +11,18 @@
  *   ownText(text)       -> the report without the returned message that follows it
  *   readReportText(text) -> [{ address, text }] in order, one per address (null address: the report
  *                          names none)
+ *   remoteServerIn(text, phrases) -> the server a recipient's text names as the one that replied
+ *   hostOf(value)       -> the host of a DSN Remote-MTA value, without its comment
  */
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A regular expression for lines that start with one of the marks (data/formats.yaml). */
 const marks = new WeakMap();
 function lineStart(list) {
   let re = marks.get(list);
   if (!re) {
-    const escaped = list.map((mark) => mark.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+"));
+    const escaped = list.map((mark) => escape(mark).replace(/\s+/g, "\\s+"));
     re = new RegExp(`^[ \\t]*(?:${escaped.join("|") || "(?!)"})`, "im");
     marks.set(list, re);
   }
@@ -43,8 +47,15 @@ export function ownText(text, hasReply, formats = {}) {
   if (/^>/m.test(body) && (body.match(/^>/gm) || []).length > body.split("\n").length / 3) {
     body = body.replace(/^(?:> ?)+/gm, "");
   }
-  const m = lineStart(formats.returned || []).exec(body);
-  return m ? body.slice(0, m.index) : body;
+  // The returned original follows the report: a mark with nothing of the report before it is not it.
+  const returned = lineStart(formats.returned || []);
+  let from = 0;
+  for (let m = returned.exec(body); m; m = returned.exec(body.slice(from))) {
+    const at = from + m.index;
+    if (hasReply(body.slice(0, at)) || body.slice(0, at).trim().length > 200) return body.slice(0, at);
+    from = at + m[0].length;
+  }
+  return body;
 }
 
 // An address, also with letters beyond ASCII (RFC 6531: "josé@example.org"), never with punctuation
@@ -56,7 +67,10 @@ export const ADDRESS_RE = new RegExp(ADDRESS, "u");
 const LABEL = "(?:(?:original |final )?recipient|destinataire|empf[äa]nger|destinatario|destinatário|ontvanger|получатель|収件人|收件人|宛先|受信者|받는\\s*사람|수신자)\\s*[:：]\\s*";
 const ANCHOR_LINE = new RegExp(`^[\\s>*\\-•]*(?:${LABEL})?(?:["'<(\\[]\\s*)?(${ADDRESS})(?:\\s*[>"')\\]])?\\s*(?:$|:|\\.\\.\\.|,|\\s[\\(\\[<]|\\s+[-–]\\s|\\s+(?:said|host|on|failed|because|SMTP|\\d{3}\\b)|\\s+\\S+@)`, "u");
 // Words that, shortly before an address, say the sentence names the recipient a report is about.
-const NAMED_BEFORE = /(?:delivered to|delivery to|deliver(?:ed)? your message to|your message to|message to|sent to|addressed to|recipient|destinataire|empf[äa]nger|destinatario|destinatário|ontvanger|получател[ья]|宛先|收件人)[^@\n]{0,40}$/iu;
+const NAMED_BEFORE = /(?:delivered to|delivery to|deliver(?:ed)? your message to|your message to|message to|sent to|addressed to|received by|recipient|address(?:es)?:|destinataire|empf[äa]nger|destinatario|destinatário|ontvanger|получател[ья]|宛先|收件人)[^@\n]{0,40}$/iu;
+// The last resort: the To: of the returned original or of a transcript, after the transcript's
+// time stamp ("Mon 2026-12-01 14:00:00.011: *  To: bob@...").
+const TO_LINE = /^(?:[^@\n]{0,40}:\s+)?[\s>*]*to:\s*[^@\n]{0,60}$/imu;
 const ADDRESS_AT = new RegExp(`(${ADDRESS})`, "uy");
 
 const LOCAL_CHAR = /[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]/u;
@@ -80,11 +94,13 @@ export function addressesIn(text, { limit = 200, accept = null, upTo = 200000 } 
   return found;
 }
 
-/** The first address a sentence names as the recipient. */
+/** The first address a sentence names as the recipient, else the first a To: line names. */
 function namedRecipient(text) {
-  const [named] = addressesIn(text, { limit: 1, upTo: 100000,
-    accept: (start) => NAMED_BEFORE.test(text.slice(Math.max(0, start - 100), start).replace(/["'<(]$/, "")) });
-  return named ? named.address : null;
+  const before = (start) => text.slice(Math.max(0, start - 100), start).replace(/["'<(]$/, "");
+  const [named] = addressesIn(text, { limit: 1, upTo: 100000, accept: (start) => NAMED_BEFORE.test(before(start)) });
+  if (named) return named.address;
+  const [to] = addressesIn(text, { limit: 1, upTo: 100000, accept: (start) => TO_LINE.test(before(start).split("\n").pop()) });
+  return to ? to.address : null;
 }
 // Lines of mail headers inside a report (the original's To:, the report's own From:) name other
 // people: they are never a recipient's part.
@@ -131,4 +147,54 @@ export function readReportText(text) {
     part.text = opening + "\n" + part.text;
   }
   return [...parts.values()].map(({ address, text: partText }) => ({ address, text: partText, opening }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server that replied
+// ---------------------------------------------------------------------------------------------
+
+// A host name or an IP address (v4, or v6 loosely), as reports name the server that replied.
+const HOST = "((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}|\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})";
+
+const HOST_AT_END = new RegExp(`${HOST}$`, "i");
+const serverPatterns = new WeakMap();
+
+/** The server a recipient's text names as the one that replied, by the phrases of
+ * data/formats.yaml ("host {host}[", "while talking to {host}"), lower case, or null. */
+export function remoteServerIn(text, phrases = []) {
+  let patterns = serverPatterns.get(phrases);
+  if (!patterns) {
+    const words = (part) => part.split(/\s*\*\s*/).map((w) => escape(w).replace(/\s+/g, "\\s+")).join("[^\\n]{0,40}?");
+    patterns = phrases.map((phrase) => {
+      const [before, after = ""] = phrase.split("{host}");
+      // A phrase that starts with the host ("{host} does not like") is found by its words, and
+      // the host read back from them: a pattern that starts with a host name would try one at
+      // every character of the text.
+      return before.trim() ? { re: new RegExp(words(before) + HOST + words(after), "i") }
+        : { after: new RegExp(words(after), "gi") };
+    });
+    serverPatterns.set(phrases, patterns);
+  }
+  for (const { re, after } of patterns) {
+    if (re) {
+      const m = re.exec(text);
+      if (m) return m[1].toLowerCase();
+      continue;
+    }
+    after.lastIndex = 0;
+    let m;
+    while ((m = after.exec(text)) !== null) {
+      const host = HOST_AT_END.exec(text.slice(Math.max(0, m.index - 255), m.index));
+      if (host) return host[1].toLowerCase();
+    }
+  }
+  return null;
+}
+
+/** The host of a DSN Remote-MTA value: "gmail-smtp-in.l.google.com. (2001:db8::1b, the server
+ * for the domain gmail.com.)" is "gmail-smtp-in.l.google.com". */
+export function hostOf(value) {
+  if (!value) return null;
+  const host = value.trim().split(/[\s(]/)[0].replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return host || null;
 }
