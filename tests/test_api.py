@@ -37,8 +37,8 @@ def assert_valid(schema: dict, instance) -> None:
 
 # --- the data files and their schemas -------------------------------------------------------------
 
-DATA_FILES = {"codes.schema.json": [ROOT / "data" / "codes.yaml"], "guides.schema.json": [ROOT / "data" / "guides.yaml"],
-              "provider.schema.json": sorted((ROOT / "data" / "providers").glob("*.yaml"))}
+# schema -> the data files it describes ("data/providers/<id>.yaml": every provider's file)
+DATA_FILES = {name: sorted(ROOT.glob(described.replace("<id>", "*"))) for name, (_, described) in data_schema.SCHEMAS.items()}
 
 
 def as_json(value):

@@ -110,7 +110,9 @@ def test_lookup_index_covers_every_code(site):
     index = json.loads((site / "lookup-index.json").read_text())
     assert set(index["basic"]) == set(DATA.basic)
     assert {f"X.{key}" for key in index["enhanced"]} == set(DATA.enhanced)
-    assert index["enhanced"]["1.1"]["urls"] == {"4": "4.1.1/", "5": "5.1.1/"}
+    assert index["enhanced"]["1.1"]["classes"] == [4, 5]
+    # The decoder makes page addresses from the index's patterns: they must give the published URLs.
+    assert index["pages"] == {"code": "{key}/", "provider": "providers/{key}/", "guide": "symptoms/{key}/"}
 
 
 def html_pages(site: Path):
