@@ -371,8 +371,7 @@ function namedRecipient(text, lines, line) {
   return inReply ? inReply.address : null;
 }
 
-function fromReplyText(text, index) {
-  const candidates = findReplies(text);
+function fromReplyText(text, index, candidates = findReplies(text)) {
   const chosen = chooseReply(candidates, knownBasic(index));
   if (!chosen) return [];
   const r = recipient(index, { address: null, action: null, partText: text });
@@ -551,7 +550,7 @@ export function decode(input, index) {
     result.alsoFound = [...new Set(candidates.flatMap((c) => [c.basic, c.enhanced]).filter(Boolean))].slice(0, 8);
     return result;
   }
-  result.recipients = fromReplyText(reportText, index);
+  result.recipients = fromReplyText(reportText, index, candidates);
   if (result.recipients.length) {
     result.kind = "reply";
     finish(describe(result, index, notes), index);

@@ -61,7 +61,11 @@ export function addressIn(value) {
   return plain.replace(/^["'<(]+|[>"')\].,;:]+$/g, "") || null;
 }
 
+// A recipient group's fields; a text without one is no DSN, and is not read field by field.
+const RECIPIENT_FIELD = /^(?:final-recipient|original-recipient|action|status)[ \t]*:/im;
+
 export function readDeliveryStatus(text) {
+  if (!RECIPIENT_FIELD.test(text)) return null;
   const groups = readFields(text);
   const recipients = groups
     .filter((g) => g["final-recipient"] !== undefined || g["original-recipient"] !== undefined || g.action !== undefined

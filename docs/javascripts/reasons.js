@@ -46,22 +46,6 @@ export function phrasesRegex(phrases) {
   return re;
 }
 
-/** The length of the longest phrase of the list found in the (lower-cased) text, gaps weighed
- * at most GAP_WEIGHT, or 0. Matches may overlap: after one, the search goes on from the next character. */
-export function longestPhrase(normal, phrases) {
-  const re = phrasesRegex(phrases);
-  re.lastIndex = 0;
-  let best = 0;
-  let m;
-  while ((m = re.exec(normal)) !== null) {
-    let excess = 0;
-    for (let i = 1; i < m.length; i++) if (m[i] !== undefined) excess += Math.max(0, m[i].length - GAP_WEIGHT);
-    best = Math.max(best, m[0].length - excess);
-    re.lastIndex = m.index + 1;
-  }
-  return best;
-}
-
 /** Lower case, white space collapsed: how phrases are matched. */
 export function normalise(text) {
   return text.toLowerCase().replace(/\s+/g, " ");
@@ -75,14 +59,76 @@ export function reportAction(text, index) {
   return longestMatch(text, index.formats?.reports);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Finding phrases: a phrase starts a word of the text, so only phrases that begin with the text's
+// next few characters are tried there. That keeps the search linear in the text, whatever the
+// number of phrases (a long paste against 1,500 phrases of 31 guides).
+// ---------------------------------------------------------------------------------------------
+
+// Scripts written without spaces: a phrase may start at any of their characters.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const WORD_START = /(?<![\p{L}\p{N}])[\p{L}\p{N}]|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+const HEAD = 3;  // characters of a phrase that select it at a place in the text
+
+/** The phrases of {key: phrases} by the characters they begin with (one for the unspaced
+ * scripts); a phrase that begins with a mark ("> - recipient unavailable") is tried wherever
+ * that mark is. */
+const phraseSets = new WeakMap();
+function phraseSet(lists) {
+  let set = phraseSets.get(lists);
+  if (set) return set;
+  set = { heads: new Map(), loose: [] };
+  for (const [key, phrases] of Object.entries(lists)) {
+    for (const phrase of phrases) {
+      const normal = normalise(phrase).trim();
+      if (!normal) continue;
+      const entry = { key, first: normal[0], re: new RegExp(phrasePattern(normal), "yu") };
+      const head = UNSPACED.test(normal[0]) ? normal[0] : normal.slice(0, HEAD);
+      if (!/^[\p{L}\p{N}]/u.test(normal) || head.length < HEAD && !UNSPACED.test(normal[0])) {
+        set.loose.push(entry);
+        continue;
+      }
+      if (!set.heads.has(head)) set.heads.set(head, []);
+      set.heads.get(head).push(entry);
+    }
+  }
+  phraseSets.set(lists, set);
+  return set;
+}
+
+/** The length of a match, its gaps weighed at most GAP_WEIGHT characters each. */
+function matchLength(m) {
+  let excess = 0;
+  for (let i = 1; i < m.length; i++) if (m[i] !== undefined) excess += Math.max(0, m[i].length - GAP_WEIGHT);
+  return m[0].length - excess;
+}
+
 /** The key of `lists` ({key: phrases}) one of whose phrases is the longest found in the text, or
  * null; a tie goes to the first key. */
 export function longestMatch(text, lists) {
+  if (!text || !lists) return null;
   const normal = normalise(text);
+  const { heads, loose } = phraseSet(lists);
+  const order = Object.keys(lists);
   let best = null;
-  for (const [key, phrases] of Object.entries(lists || {})) {
-    const length = longestPhrase(normal, phrases);
-    if (length && (!best || length > best.length)) best = { key, length };
+  const consider = (entry, at) => {
+    entry.re.lastIndex = at;
+    const m = entry.re.exec(normal);
+    if (!m) return;
+    const length = matchLength(m);
+    if (!best || length > best.length || (length === best.length && order.indexOf(entry.key) < order.indexOf(best.key))) {
+      best = { key: entry.key, length };
+    }
+  };
+  WORD_START.lastIndex = 0;
+  let w;
+  while ((w = WORD_START.exec(normal)) !== null) {
+    const at = w.index;
+    const tried = heads.get(UNSPACED.test(w[0]) ? w[0] : normal.slice(at, at + HEAD));
+    if (tried) for (const entry of tried) consider(entry, at);
+  }
+  for (const entry of loose) {
+    for (let at = normal.indexOf(entry.first); at !== -1; at = normal.indexOf(entry.first, at + 1)) consider(entry, at);
   }
   return best ? best.key : null;
 }

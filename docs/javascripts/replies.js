@@ -43,9 +43,24 @@ const SKIPPED_HEADERS = new Set([
 
 const HEADER_RE = /^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?/;
 
+// The texts tokenised last: one decode reads the same report text and recipient parts several
+// times (their replies, commands, transcript). The lines are never changed by their readers.
+const recentLines = new Map();
+const RECENT_TEXTS = 8;
+
 /** Lines of text, each { text, index, header }: header is the lower-case name of the header field
  * (mail or DSN) the line belongs to, also for folded continuations, else null. */
 export function tokeniseLines(text) {
+  let lines = recentLines.get(text);
+  if (!lines) {
+    lines = splitLines(text);
+    if (recentLines.size >= RECENT_TEXTS) recentLines.delete(recentLines.keys().next().value);
+    recentLines.set(text, lines);
+  }
+  return lines;
+}
+
+function splitLines(text) {
   const raw = text.split(/\r\n|\r|\n/);
   const lines = [];
   let header = null;
@@ -103,11 +118,15 @@ function isBoundaryBefore(line, start) {
   return false;
 }
 
+// A line with more codes than this is no reply ("550 550 550 ..." pasted a thousand times): the
+// rest of it is not read, which keeps a pathological line cheap.
+const MAX_CODES_PER_LINE = 64;
+
 function findBasic(line) {
   const found = [];
   BASIC_RE.lastIndex = 0;
   let m;
-  while ((m = BASIC_RE.exec(line)) !== null) {
+  while (found.length < MAX_CODES_PER_LINE && (m = BASIC_RE.exec(line)) !== null) {
     const start = m.index;
     const end = start + 3;
     if (!isBoundaryBefore(line, start)) continue;
@@ -135,7 +154,7 @@ function findEnhanced(line) {
   const found = [];
   ENHANCED_RE.lastIndex = 0;
   let m;
-  while ((m = ENHANCED_RE.exec(line)) !== null) {
+  while (found.length < MAX_CODES_PER_LINE && (m = ENHANCED_RE.exec(line)) !== null) {
     const start = m.index;
     const end = start + m[0].length;
     const rest = line.slice(end, end + 3);
@@ -191,7 +210,10 @@ export function findReplies(textOrLines) {
         end: e ? Math.max(e.end, b.end) : b.end, lead: b.lead, header: line.header, remote: /^\s*<<</.test(t) });
     });
     for (const e of enhanceds) {
-      if (used.has(e) || (e.vendorSubject && !/[#(\[]$|smtp;\s*$/.test(t.slice(Math.max(0, e.start - 8), e.start)))) continue;
+      // A subject above 7 is a vendor's, and a version number looks the same: it counts after a
+      // code mark ("#5.9.8", "(5.9.8", "smtp; 5.9.8") or alone on its line (a code typed in).
+      const marked = /[#(\[]$|smtp;\s*$/.test(t.slice(Math.max(0, e.start - 8), e.start)) || t.trim() === e.code;
+      if (used.has(e) || (e.vendorSubject && !marked)) continue;
       candidates.push({ basic: null, enhanced: e.code, line: line.index, start: e.start, end: e.end, lead: e.lead,
         header: line.header });
     }
@@ -381,6 +403,8 @@ function commandMatcher(phrases) {
   return matcher;
 }
 
+const PHRASE_REACH = 4000;
+
 /** The lines of a text that name a command, found once per text and phrase list (a report asks
  * for each of its recipients): [{ line, command }]. */
 const hitsOf = new WeakMap();
@@ -392,9 +416,11 @@ function phraseHits(lines, phrases) {
   const hits = [];
   for (const line of lines) {
     if (line.header !== null && SKIPPED_HEADERS.has(line.header)) continue;
-    const next = lines[line.index + 1]?.text.trim() ?? "";
-    const p = re.exec(`${line.text} ${next}`);
-    if (p && p.index <= line.text.length) hits.push({ line: line.index, command: byPhrase.get(normalise(p[0])) });
+    // A phrase sits beside its reply: a line is read as far as a long reply goes.
+    const text = line.text.slice(0, PHRASE_REACH);
+    const next = lines[line.index + 1]?.text.slice(0, PHRASE_REACH).trim() ?? "";
+    const p = re.exec(`${text} ${next}`);
+    if (p && p.index <= text.length) hits.push({ line: line.index, command: byPhrase.get(normalise(p[0])) });
   }
   byPhrases.set(phrases, hits);
   return hits;
