@@ -66,6 +66,9 @@ def check_codes(codes: CodesFile) -> None:
             if int(basic[0]) not in classes:
                 raise fail(entry, f"associated basic code {basic} has class {basic[0]}, which is not in classes {classes}"
                                   " (RFC 2034 §4; 3yz replies carry no enhanced code)")
+        if [g.number for g in entry.by_class] != classes:
+            raise fail(entry, f"by_class must give the guidance of each class of {classes}, in that order, not "
+                              f"{[g.number for g in entry.by_class]}")
 
 
 def check_provider(provider: Provider) -> None:

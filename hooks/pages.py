@@ -24,7 +24,7 @@ from urls import Link, reply_links
 
 TEMPLATES = Path(__file__).parent / "templates"
 MARKER = re.compile(r"<!-- smtp:([a-z_]+) -->")
-REPLIES_ON_A_CODE_PAGE = 6  # the most common codes have hundreds; a spread of providers, the rest on theirs
+REPLIES_ON_A_CODE_PAGE = 3  # the most common codes have hundreds; a spread of providers, the rest on theirs
 REPLIES_ON_A_GUIDE = 3      # per provider: a guide shows how each words it, the provider page has the rest
 TAXONOMY_NAMES = {"sisimai": "Sisimai reason", "ses": "Amazon SES bounceType/bounceSubType",
                   "sendgrid": "SendGrid bounce classification", "postmark": "Postmark bounce Type",
@@ -117,6 +117,7 @@ def render_enhanced(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
     variants = catalog.enhanced_variants
     variant = entry.variant(cls)
     at = variants.index(variant)
+    vendor_uses = [VendorUse(p, v, Link(urls.provider_page(p.id), v.code, anchor=v.anchor)) for p, v in catalog.vendor_uses(variant)]
     return _render(
         "enhanced_code.md.j2",
         entry=entry,
@@ -131,8 +132,10 @@ def render_enhanced(entry: EnhancedCode, cls: int, catalog: Catalog) -> str:
         related=[_enhanced_link(catalog.enhanced[o], cls, catalog) for o in catalog.related_enhanced(entry.code)],
         replies=_replies(catalog.replies_with(enhanced=variant), catalog),
         guides=_guide_links(catalog.guides_for(entry.code) + catalog.guides_for(variant)),
-        vendor_uses=[VendorUse(p, v, Link(urls.provider_page(p.id), v.code, anchor=v.anchor))
-                     for p, v in catalog.vendor_uses(variant)],
+        guidance=entry.guidance_for(cls),
+        vendor_uses=vendor_uses,
+        # A vendor's use that names another reason than the registry's is a second reading.
+        readings=[use for use in vendor_uses if use.vendor.reason != entry.reason],
         prev=_neighbour(variants, at - 1),
         next=_neighbour(variants, at + 1),
     )

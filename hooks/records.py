@@ -7,6 +7,7 @@ codes a registry entry names, and the codes a provider reply carries are compute
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -153,6 +154,19 @@ class Guidance(Record):
     ])
 
 
+class ClassGuidance(Record):
+    """What a reader holding an enhanced code of one class (4.1.1, not 5.1.1) needs: its own retry
+    verdict, causes and actions; the meaning and detail are the registry entry's."""
+
+    SPEC = Spec("class guidance", [
+        Field("class", Integer(), attr="number"),
+        Field("retry", Text()),
+        Field("causes", Texts()),
+        Field("sender", Text()),
+        Field("admin", Text()),
+    ])
+
+
 class Extension(Record):
     """An extension RFC's own use of a basic code."""
 
@@ -228,9 +242,15 @@ class EnhancedCode(Record):
         Field("classes", Integers()),
         Field("sources", Texts(SourceText())),
         Field("reason", Text(SLUG), required=False),  # the guide a reply with this code and no telling words gets
-        Field("guidance", Inline(Guidance)),
+        Field("guidance", Inline(Guidance)),  # for the entry as a whole (the decoder, the X form)
+        Field("by_class", Records(ClassGuidance, "class of {code}")),
         Field("related", Texts()),
     ])
+
+    def guidance_for(self, cls: int) -> Guidance:
+        """The guidance of the page of one class: the entry's meaning, the class's verdict and actions."""
+        own = next(g for g in self.by_class if g.number == cls)
+        return dataclasses.replace(self.guidance, retry=own.retry, causes=own.causes, sender=own.sender, admin=own.admin)
 
     @property
     def subject(self) -> int:

@@ -2,10 +2,11 @@
 
 It loads the data once per build (in on_config, which every build and every `mkdocs serve` rebuild
 runs first) and hands the catalog to modules that know nothing of MkDocs: pages.py (the Markdown
-pages and tables), decoder_index.py (the decoder's index), api.py (the JSON and CSV files) and
-redirects.py (class-less code spellings). Generated files live in memory (File.generated); nothing is
-written into docs/. MkDocs loads this file by path, with hooks/ on sys.path, so the builders import
-as top-level modules. `mkdocs serve` does not reload Python: restart it after editing hooks/.
+pages and tables), decoder_index.py (the decoder's index), api.py (the JSON and CSV files),
+redirects.py (class-less code spellings) and tables.py (tables readable on a phone). Generated files
+live in memory (File.generated); nothing is written into docs/. MkDocs loads this file by path, with
+hooks/ on sys.path, so the builders import as top-level modules. `mkdocs serve` does not reload
+Python: restart it after editing hooks/.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import api
 import decoder_index
 import pages
 import redirects
+import tables
 from data_yaml import DataError
 from loader import load
 from records import Catalog
@@ -71,3 +73,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return pages.fill_markers(markdown, _catalog)
     except KeyError as error:
         raise PluginError(f"{page.file.src_uri}: unknown table marker <!-- smtp:{error.args[0]} -->") from None
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return tables.label_cells(html)

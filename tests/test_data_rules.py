@@ -151,3 +151,20 @@ def test_every_code_has_complete_guidance(record):
     for field in (g.retry, g.sender, g.admin):
         assert len(field) >= 20
     assert not re.search(r"\b(TODO|TBD|FIXME)\b|lorem|Dev text", repr(g), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("entry", ENHANCED, ids=lambda e: e.code)
+def test_each_class_has_its_own_verdict_and_causes(entry):
+    """The page of 4.7.1 must not read as 5.7.1's ("As 5.7.1, no ..."): every class an entry is used
+    with has guidance written for that class, whose verdict fits it (RFC 3463 §2)."""
+    assert [g.number for g in entry.by_class] == list(entry.classes)
+    for g in entry.by_class:
+        verdict = g.retry.split(":")[0]
+        assert not re.match(r"As\b", g.retry), "a verdict of its own, not another class's"
+        if g.number == 5:
+            assert not verdict.startswith("Yes"), "a 5.x.x failure is permanent"
+        if g.number == 4:
+            assert not re.match(r"No\b", verdict), "a 4.x.x failure is temporary"
+        assert 1 <= len(g.causes) <= 6
+        # A success needs no action ("No action needed."); a failure says what to do.
+        assert min(len(g.sender), len(g.admin)) >= (20 if g.number != 2 else 10)
