@@ -110,6 +110,22 @@ class Texts(Kind):
         return {"type": "array", "items": self.item.schema(defs)}
 
 
+class TextGroups(Kind):
+    """A list of lists of texts: groups of words that mean the same."""
+
+    name = "list of lists of texts"
+    empty = ()
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, list) and all(Texts().accepts(group) for group in value)
+
+    def convert(self, key: str, value: list, context: Context) -> tuple:
+        return tuple(Texts().convert(key, group, context) for group in value)
+
+    def schema(self, defs: dict) -> dict:
+        return {"type": "array", "items": Texts().schema(defs)}
+
+
 class Integer(Kind):
     name = "integer"
 

@@ -58,6 +58,8 @@ def load(folder: Path | str) -> Catalog:
         vendor_codes=codes.vendor_codes,
         providers={p.id: p for p in providers},
         guides=checks.unique(guides.guides, "guide"),
+        search_synonyms=guides.search_synonyms,
+        search_filler_words=guides.search_filler_words,
         formats=formats,
     )
     checks.check_references(catalog)

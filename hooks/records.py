@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fields import (Choice, Choices, Context, Date, Field, Flag, Group, Inline, Integer, Integers, Kind, Record, Records,
-                    Spec, Text, TextLists, Texts)
+                    Spec, Text, TextGroups, TextLists, Texts)
 from markup import plain
 
 RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}.html"
@@ -461,7 +461,15 @@ class CodesFile(Record):
 class GuidesFile(Record):
     """data/guides.yaml: one guide per reason."""
 
-    SPEC = Spec("top level", [Field("guides", Records(Guide))])
+    SPEC = Spec("top level", [
+        Field("guides", Records(Guide)),
+        # Words people type for the same thing: a guide whose title or phrases hold one word of a
+        # group is found by the site search for every word of it.
+        Field("search_synonyms", TextGroups(), required=False),
+        # Words that, next to a code, say nothing the code does not ("smtp error 550"): the site
+        # search drops them from such a query, so the code's page comes first.
+        Field("search_filler_words", Texts(), required=False),
+    ])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -480,6 +488,8 @@ class Catalog:
     vendor_codes: tuple[VendorCode, ...]
     providers: dict[str, Provider]
     guides: dict[str, Guide]
+    search_synonyms: tuple[tuple[str, ...], ...]
+    search_filler_words: tuple[str, ...]
     formats: FormatsFile
 
     @cached_property

@@ -3,7 +3,8 @@
 It loads the data once per build (in on_config, which every build and every `mkdocs serve` rebuild
 runs first) and hands the catalog to modules that know nothing of MkDocs: pages.py (the Markdown
 pages and tables), decoder_index.py (the decoder's index), api.py (the JSON and CSV files),
-redirects.py (class-less code spellings) and tables.py (tables readable on a phone). Generated files
+redirects.py (class-less code spellings), tables.py (tables readable on a phone) and
+search_keywords.py (the words the site search finds guides by). Generated files
 live in memory (File.generated); nothing is written into docs/. MkDocs loads this file by path, with
 hooks/ on sys.path, so the builders import as top-level modules. `mkdocs serve` does not reload
 Python: restart it after editing hooks/.
@@ -24,6 +25,7 @@ import api
 import decoder_index
 import pages
 import redirects
+import search_keywords
 import tables
 from data_yaml import DataError
 from loader import load
@@ -77,3 +79,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     return tables.label_cells(html)
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(*, config: MkDocsConfig) -> None:
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    index = search_keywords.add_keywords(json.loads(path.read_text(encoding="utf-8")), _catalog)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
