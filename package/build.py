@@ -212,6 +212,13 @@ def data_module(value) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+def repository() -> dict:
+    """Where the package is built from, when GitHub Actions builds it: npm's provenance statement
+    must name the same repository."""
+    name = os.environ.get("GITHUB_REPOSITORY")
+    return {"repository": {"type": "git", "url": f"git+{os.environ['GITHUB_SERVER_URL']}/{name}.git"}} if name else {}
+
+
 def manifest(version: str, url: str) -> dict:
     return {
         "name": NAME,
@@ -220,6 +227,7 @@ def manifest(version: str, url: str) -> dict:
                        "the data and the decoder of the SMTP reply codes site, as a library and a command line.",
         "keywords": ["smtp", "reply code", "enhanced status code", "bounce", "dsn", "ndr", "mail log", "postfix", "exim"],
         "homepage": url + urls.url(API_PAGE.name),
+        **repository(),
         "license": "UNLICENSED",
         "type": "module",
         "exports": {".": {"types": "./index.d.ts", "default": "./index.js"}, "./package.json": "./package.json"},

@@ -19,6 +19,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from release import release
@@ -387,3 +388,15 @@ def test_each_documented_example_prints_what_the_documentation_shows(user, where
     else:
         printed = node(code, user).stdout
     assert printed == expected, f"{where}\n--- documented\n{expected}--- printed\n{printed}"
+
+
+def test_the_deploy_workflow_publishes_the_package_for_a_version_tag_only():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    assert "v*" in workflow[True]["push"]["tags"]  # YAML reads the key `on` as true
+    publish = workflow["jobs"]["publish-package"]
+    assert publish["if"] == "github.ref_type == 'tag'" and publish["needs"] == "build"
+    assert workflow["jobs"]["deploy"]["if"] == "github.ref_type != 'tag'"  # a tag publishes no site
+    checkout = next(step for step in publish["steps"] if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the version needs the data's whole history
+    runs = "\n".join(step.get("run", "") for step in publish["steps"])
+    assert "scripts/package --version" in runs and '"v$version"' in runs and "npm publish dist/smtp-codes-*.tgz" in runs
