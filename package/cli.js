@@ -174,9 +174,13 @@ function recipientLines(r, explained) {
   const out = [];
   out.push(INDENT + paint(ACTION_STYLES[r.action] || "bold", (r.action || "").padEnd(LABEL)) + paint("bold", r.address || "(no address)"));
   const info = explained.enhancedInfo || explained.basicInfo;
-  const codes = [r.basic, r.enhanced].filter(Boolean).join(" ");
-  const title = explained.enhancedInfo?.title || explained.basicInfo?.text;
-  field(out, "Codes", codes && (title ? `${codes}: ${title}` : codes));
+  // Each code with its own title, the most specific first: a code outside the registry says so.
+  const { enhancedInfo: enhanced, basicInfo: basic } = explained;
+  const codes = [
+    enhanced && `${enhanced.code}: ${enhanced.title ?? `not in the registry (${enhanced.subjectInfo?.name ?? "a vendor's subject"})`}`,
+    basic && `${basic.code}: ${basic.text ?? (basic.registered ? basic.meaning : "not a registered reply code")}`,
+  ].filter(Boolean);
+  codes.forEach((text, i) => field(out, i ? "" : "Codes", text));
   if (r.outer) field(out, "Verdict", [r.outer.basic, r.outer.enhanced].filter(Boolean).join(" "));
   if (explained.reason) field(out, "Why", `${explained.reason.title} (${FROM_WORDS[explained.reason.from] || explained.reason.from})`);
   field(out, "Reply", r.reply);
