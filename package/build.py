@@ -245,7 +245,8 @@ def readme(version: str, url: str) -> str:
     page = release.fill_version(API_PAGE.read_text(), version)
     start = page.index(PACKAGE_SECTION) + len(PACKAGE_SECTION)
     end = page.find("\n## ", start)
-    return f"# {NAME}\n{page[start:end if end != -1 else len(page)].rstrip()}\n\nMore on the site: {manifest(version, url)['homepage']}\n"
+    section = page[start:end if end != -1 else len(page)].strip()
+    return f"# {NAME}\n\nThe SMTP reply codes site, {url}, as a library and a command line.\n\n{section}\n\nMore on the site: {url}{urls.url(API_PAGE.name)}\n"
 
 
 def build(out: Path, url: str, version: str) -> dict:
@@ -268,7 +269,7 @@ def build(out: Path, url: str, version: str) -> dict:
     (stage / "package.json").write_text(json.dumps(manifest(version, url), indent=2) + "\n")
     for old in out.glob(f"{NAME}-*.tgz"):
         old.unlink()
-    packed = subprocess.run(["npm", "pack", "--json", "--pack-destination", str(out), str(stage)], capture_output=True,
+    packed = subprocess.run(["npm", "pack", "--offline", "--json", "--pack-destination", str(out), str(stage)], capture_output=True,
                             text=True, env={**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false"})
     if packed.returncode != 0:
         raise SystemExit(f"scripts/package: npm pack failed:\n{packed.stderr[-3000:]}")

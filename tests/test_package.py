@@ -23,6 +23,7 @@ import yaml
 
 from conftest import ROOT
 from release import release
+from site_host import serve
 
 FIXTURES = ROOT / "tests" / "fixtures"
 BOUNCES = sorted(p for p in (FIXTURES / "bounces").glob("*/*") if p.name != "expected.yaml")
@@ -227,6 +228,17 @@ console.log(JSON.stringify({ html: linkify(text), codes: findCodes(text), based:
         assert TICKET[code["start"]:code["end"]].upper() == code["code"].upper(), code
     assert answer["based"] == '<a href="https://tickets.example.com/kb/550/" title="Requested action not taken: mailbox unavailable">550</a>'
     assert answer["refused"] == "TypeError"
+
+
+def test_the_library_runs_in_a_browser_as_it_is_installed(user, page):
+    """A browser extension or a ticket system's page loads the same modules, with no build step."""
+    use = (f"({{ decode, explain, linkify }}) => ({{ html: linkify({json.dumps(TICKET)}), "
+           f"kind: decode({json.dumps(REPLY)}).kind, code: explain('X.7.1').code }})")
+    in_node = json.loads(node(f'import * as smtp from "smtp-codes";\nconsole.log(JSON.stringify(({use})(smtp)));', user).stdout)
+    with serve(user / "node_modules" / "smtp-codes") as base:
+        page.goto(f"{base}/package.json")
+        in_browser = page.evaluate(f"async (base) => ({use})(await import(base + '/index.js'))", base)
+    assert in_browser == in_node and in_browser["kind"] == "reply" and in_browser["code"] == "5.7.1"
 
 
 def test_the_types_declare_every_export_and_the_keys_the_functions_return(user, tarball):
