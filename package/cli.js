@@ -173,9 +173,9 @@ function vendorWords(code, provider) {
 function recipientLines(r, explained) {
   const out = [];
   out.push(INDENT + paint(ACTION_STYLES[r.action] || "bold", (r.action || "").padEnd(LABEL)) + paint("bold", r.address || "(no address)"));
-  const info = explained.enhancedInfo || explained.basicInfo;
-  // Each code with its own title, the most specific first: a code outside the registry says so.
   const { enhancedInfo: enhanced, basicInfo: basic } = explained;
+  const info = enhanced || basic;
+  // Each code with its own title, the most specific first: a code outside the registry says so.
   const codes = [
     enhanced && `${enhanced.code}: ${enhanced.title ?? `not in the registry (${enhanced.subjectInfo?.name ?? "a vendor's subject"})`}`,
     basic && `${basic.code}: ${basic.text ?? (basic.registered ? basic.meaning : "not a registered reply code")}`,
@@ -188,13 +188,13 @@ function recipientLines(r, explained) {
   field(out, "Command", r.command);
   if (explained.provider) field(out, "Provider", explained.provider.name);
   for (const token of explained.tokens) field(out, "Token", `${token.code} (${token.vendor}): ${token.title}`);
-  const vendor = explained.enhancedInfo?.vendor && vendorWords(r.enhanced, explained.enhancedInfo.vendor.provider);
+  const vendor = enhanced?.vendor && vendorWords(r.enhanced, enhanced.vendor.provider);
   field(out, "Meaning", vendor?.meaning);
   field(out, "Retry?", info?.retry);
   field(out, "To do", vendor?.action ?? info?.action);
   // Other vendors' uses of the code are on its page; here only what applies to this reply.
   for (const note of explained.notes.filter((n) => n.kind !== "vendor-elsewhere")) field(out, "Note", note.text);
-  const pages = [explained.tokens.map((t) => t.url), explained.enhancedInfo?.url, explained.basicInfo?.url, explained.reason?.url];
+  const pages = [explained.tokens.map((t) => t.url), enhanced?.url, basic?.url, explained.reason?.url];
   field(out, "Pages", [...new Set(pages.flat().filter(Boolean))].map(absolute).join(" "));
   return out;
 }

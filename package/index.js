@@ -85,6 +85,18 @@ function lineStarts(text) {
   return starts;
 }
 
+/** The line an offset is on, by bisection of the lines' starts. */
+function lineAt(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** The line and column of a candidate's enhanced code: after its basic code or alone, before it
  * (Exchange 2003's "#5.5.0 smtp;554"), or at the start of the next line (a reply wrapped after its
  * basic code). */
@@ -109,6 +121,13 @@ function tokenPlaces(text, token) {
   return places;
 }
 
+/** The page of a code as the decoder's cards link it (relative to the site), and its title. */
+function pageOf(kind, code, provider, uses) {
+  const info = kind === "basic" ? describeBasic(code, index, []) : kind === "enhanced" ? describeEnhanced(code, index, [], provider)
+    : describeToken(code, uses, index, provider);
+  return { url: info.url, title: kind === "basic" ? info.text : info.title };
+}
+
 /**
  * Every code in the text that has a page, and every provider token the data knows, in text order:
  * [{code, kind: "basic"|"enhanced"|"token", start, end, url, title}]. start and end are offsets in
@@ -121,29 +140,33 @@ export function findCodes(text, { base = siteUrl } = {}) {
   const root = baseOf(base);
   const lines = tokeniseLines(source);
   const starts = lineStarts(source);
-  // A ticket may quote several servers: a code is read as the provider of its own line says.
-  const providerOfLine = (line) => providerOf(lines[line].text, index);
+  // A ticket may quote several servers: a code that a provider uses with a meaning of its own is
+  // read as the provider of its own line says. A log repeats the same few codes: each line's
+  // provider and each page is looked up once.
+  const providers = new Map();
+  const providerOfLine = (line, code) => {
+    if (!index.vendor?.[code]) return null;
+    if (!providers.has(line)) providers.set(line, providerOf(lines[line].text, index));
+    return providers.get(line);
+  };
+  const pages = new Map();
   const found = [];
-  const add = (kind, code, start, info, title) => {
-    if (info.url) found.push({ code, kind, start, end: start + code.length, url: new URL(info.url, root).href, title: title ? title.replaceAll("`", "") : null });
+  const add = (kind, code, start, provider = null, uses = null) => {
+    const key = `${kind} ${code} ${provider}`;
+    if (!pages.has(key)) {
+      const { url, title } = pageOf(kind, code, provider, uses);
+      pages.set(key, url ? { url: new URL(url, root).href, title: title ? title.replaceAll("`", "") : null } : null);
+    }
+    const page = pages.get(key);
+    if (page) found.push({ code, kind, start, end: start + code.length, ...page });
   };
   for (const candidate of findReplies(lines)) {
-    if (candidate.basic) {
-      const info = describeBasic(candidate.basic, index, []);
-      add("basic", candidate.basic, starts[candidate.line] + candidate.start, info, info.text);
-    }
+    if (candidate.basic) add("basic", candidate.basic, starts[candidate.line] + candidate.start);
     const place = candidate.enhanced ? enhancedAt(candidate, lines) : null;
-    if (place) {
-      const info = describeEnhanced(candidate.enhanced, index, [], providerOfLine(place.line));
-      add("enhanced", candidate.enhanced, starts[place.line] + place.column, info, info.title);
-    }
+    if (place) add("enhanced", candidate.enhanced, starts[place.line] + place.column, providerOfLine(place.line, candidate.enhanced));
   }
   for (const { code, uses } of tokensIn(source, index)) {
-    for (const start of tokenPlaces(source, code)) {
-      const line = starts.findLastIndex((s) => s <= start);
-      const info = describeToken(code, uses, index, providerOfLine(line));
-      add("token", code, start, info, info.title);
-    }
+    for (const start of tokenPlaces(source, code)) add("token", code, start, providerOfLine(lineAt(starts, start), code), uses);
   }
   // In text order; where a token holds a code, the token (the longer) is the link.
   found.sort((a, b) => a.start - b.start || b.end - a.end);
