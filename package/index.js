@@ -55,14 +55,18 @@ let vendorByLowerCase = null;
 export function explain(code) {
   const wanted = String(code ?? "").trim();
   const classLess = CLASS_LESS.exec(wanted);
-  const record = records.codes[classLess ? records.classLess[`X${classLess[1]}`] : wanted] ?? vendorRecord(wanted);
+  const record = own(records.codes, classLess ? own(records.classLess, `X${classLess[1]}`) : wanted) ?? vendorRecord(wanted);
   return record ? structuredClone(record) : null;
 }
 
+/** A key's value in a table of the data, never one of every object's ("constructor"). */
+function own(table, key) {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function vendorRecord(code) {
-  if (records.vendor[code]) return records.vendor[code];
   vendorByLowerCase ??= new Map(Object.entries(records.vendor).map(([key, record]) => [key.toLowerCase(), record]));
-  return vendorByLowerCase.get(code.toLowerCase()) ?? null;
+  return own(records.vendor, code) ?? vendorByLowerCase.get(code.toLowerCase()) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,8 +108,8 @@ function enhancedAt(candidate, lines) {
   const code = candidate.enhanced.toLowerCase();
   const at = (line, column) => column >= 0 && lines[line]?.text.slice(column, column + code.length).toLowerCase() === code
     ? { line, column } : null;
-  const own = lines[candidate.line].text.toLowerCase();
-  return at(candidate.line, candidate.end - code.length) || at(candidate.line, own.lastIndexOf(code, candidate.start))
+  const lineText = lines[candidate.line].text.toLowerCase();
+  return at(candidate.line, candidate.end - code.length) || at(candidate.line, lineText.lastIndexOf(code, candidate.start))
     || at(candidate.line + 1, lines[candidate.line + 1]?.text.search(/\S/) ?? -1);
 }
 
