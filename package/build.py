@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,7 @@ def decoder_modules(folder: Path = DECODER, entry: str = DECODER_ENTRY) -> list[
 # Types: from decode.js's JSDoc and from the API's JSON Schema
 # ---------------------------------------------------------------------------------------------------
 
-TAG = re.compile(r"^@(typedef|property)\s+", re.M)
+TAG = re.compile(r"^@(\w+)\s+", re.M)  # every tag ends the one before; @typedef and @property make types
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
@@ -106,6 +107,8 @@ def jsdoc_types(source: str) -> str:
         tags = list(TAG.finditer(text))
         open_interface = False
         for i, tag in enumerate(tags):
+            if tag[1] not in ("typedef", "property"):
+                continue
             body = text[tag.end():tags[i + 1].start() if i + 1 < len(tags) else len(text)]
             if not body.startswith("{"):
                 raise ValueError(f"@{tag[1]} without a {{type}}: {body[:60]!r}")
@@ -249,6 +252,19 @@ def readme(version: str, url: str) -> str:
     return f"# {NAME}\n\nThe SMTP reply codes site, {url}, as a library and a command line.\n\n{section}\n\nMore on the site: {url}{urls.url(API_PAGE.name)}\n"
 
 
+def npm_pack(stage: Path, out: Path) -> subprocess.CompletedProcess:
+    """npm pack, offline and on its own: the user's and the machine's npm settings (a registry, a
+    dry-run) do not change the tarball, and npm's cache and logs go to a folder removed after."""
+    with tempfile.TemporaryDirectory(prefix="smtp-codes-npm-") as npm_home:
+        home = Path(npm_home)
+        for name in ("userconfig", "globalconfig"):
+            (home / name).touch()
+        env = {**os.environ, "npm_config_userconfig": str(home / "userconfig"), "npm_config_globalconfig": str(home / "globalconfig"),
+               "npm_config_cache": str(home / "cache"), "npm_config_update_notifier": "false", "npm_config_fund": "false"}
+        return subprocess.run(["npm", "pack", "--offline", "--json", "--pack-destination", str(out), str(stage)],
+                              capture_output=True, text=True, env=env)
+
+
 def build(out: Path, url: str, version: str) -> dict:
     """The package in out/smtp-codes/ and its tarball beside it; npm pack's account of it."""
     catalog = load(ROOT / "data")
@@ -269,8 +285,7 @@ def build(out: Path, url: str, version: str) -> dict:
     (stage / "package.json").write_text(json.dumps(manifest(version, url), indent=2) + "\n")
     for old in out.glob(f"{NAME}-*.tgz"):
         old.unlink()
-    packed = subprocess.run(["npm", "pack", "--offline", "--json", "--pack-destination", str(out), str(stage)], capture_output=True,
-                            text=True, env={**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false"})
+    packed = npm_pack(stage, out)
     if packed.returncode != 0:
         raise SystemExit(f"scripts/package: npm pack failed:\n{packed.stderr[-3000:]}")
     return json.loads(packed.stdout)[0]

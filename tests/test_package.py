@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import importlib.util
 import json
 import os
 import pty
@@ -58,9 +59,18 @@ def node(script: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def tarball(tmp_path_factory) -> Path:
+def npm_settings(tmp_path_factory) -> dict[str, str]:
+    """The npm settings of someone whose own npmrc would spoil a build (it asks for a dry run), with
+    npm's cache and logs in a folder of their own, which the build must leave alone."""
+    home = tmp_path_factory.mktemp("npm-user")
+    (home / "npmrc").write_text("dry-run=true\n")
+    return {"npm_config_userconfig": str(home / "npmrc"), "npm_config_cache": str(home / "cache")}
+
+
+@pytest.fixture(scope="session")
+def tarball(tmp_path_factory, npm_settings) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    done = run([str(ROOT / "scripts" / "package"), "--out", str(out)], ROOT)
+    done = run([str(ROOT / "scripts" / "package"), "--out", str(out)], ROOT, env=npm_settings)
     assert done.returncode == 0, done.stderr[-3000:]
     [packed] = out.glob("smtp-codes-*.tgz")
     return packed
@@ -130,6 +140,27 @@ def test_the_tarball_holds_only_the_package_with_the_decoder_modules_unchanged(t
     assert not {"dependencies", "peerDependencies", "optionalDependencies", "scripts"} & set(manifest)
     assert members["cli.js"].startswith(b"#!/usr/bin/env node\n")
     assert f"The current version is `{manifest['version']}`".encode() in members["README.md"]
+
+
+def test_the_build_is_its_own_of_the_users_npm_settings_and_writes_only_its_output(tarball, npm_settings):
+    assert not Path(npm_settings["npm_config_cache"]).exists()  # no cache, no log of npm's
+    assert {p.name for p in tarball.parent.iterdir()} == {"smtp-codes", tarball.name}
+    assert "dist/" in (ROOT / ".gitignore").read_text().split()  # scripts/package's default output
+
+
+def test_the_types_of_a_jsdoc_block_stop_at_each_tag():
+    """A @property's description ends where the next tag starts, whether or not it makes a type."""
+    spec = importlib.util.spec_from_file_location("package_build", ROOT / "package" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    source = """/**
+ * @typedef {Object} Found  a code in a text
+ * @property {string} code  as written
+ * @see findReplies
+ * @property {number} line
+ */"""
+    assert build.jsdoc_types(source) == ("/** a code in a text */\nexport interface Found {\n  /** as written */\n  code: string;\n"
+                                         "  line: number;\n}\n\n")
 
 
 def test_the_api_page_shows_the_version_of_the_package(site):
