@@ -254,6 +254,8 @@ function triageLines(t) {
 // ---------------------------------------------------------------------------------------------
 
 function readInput(name) {
+  // Someone who typed `decode -` at a prompt is waiting for it to say something.
+  if (name === "-" && process.stdin.isTTY) console.error("smtp-codes: reading what you paste; end it with Ctrl-D on a line of its own");
   let bytes;
   try {
     bytes = readFileSync(name === "-" ? 0 : name);

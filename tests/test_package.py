@@ -334,12 +334,16 @@ def test_the_cli_reads_bounces_and_logs_for_people(user):
     assert explained.returncode == 0 and "providers/microsoft-365/#5.7.708" in explained.stdout
 
 
-def in_terminal(user: Path, *args: str, env: dict | None = None) -> str:
-    """What the CLI writes to a terminal (a pseudo-terminal: stdout is a TTY)."""
+def in_terminal(user: Path, *args: str, env: dict | None = None, typed: str | None = None) -> str:
+    """What the CLI writes to a terminal (a pseudo-terminal: stdout is a TTY); with `typed`, what
+    someone types there too (stdin and stderr are the terminal as well; the terminal echoes it)."""
     leader, follower = pty.openpty()
+    terminal = {"stdin": follower, "stderr": follower} if typed is not None else {"stderr": subprocess.DEVNULL}
     process = subprocess.Popen([str(user / "node_modules" / ".bin" / "smtp-codes"), *args], cwd=user, stdout=follower,
-                               stderr=subprocess.DEVNULL, env={**os.environ, "TERM": "xterm", **(env or {})})
+                               env={**os.environ, "TERM": "xterm", **(env or {})}, **terminal)
     os.close(follower)
+    if typed is not None:
+        os.write(leader, typed.encode())
     chunks = []
     while True:
         try:
@@ -357,6 +361,13 @@ def in_terminal(user: Path, *args: str, env: dict | None = None) -> str:
 def test_the_cli_uses_colour_only_on_a_terminal_that_wants_it(user):
     assert "\x1b[31mfailed" in in_terminal(user, "decode", "bounce.eml")
     assert "\x1b" not in in_terminal(user, "decode", "bounce.eml", env={"NO_COLOR": "1"})
+
+
+def test_the_cli_says_it_reads_what_is_pasted_at_a_terminal(user):
+    shown = in_terminal(user, "decode", "-", env={"NO_COLOR": "1"}, typed=REPLY + "\n\x04")  # Ctrl-D ends the input
+    assert "smtp-codes: reading what you paste; end it with Ctrl-D" in shown
+    assert re.search(r"^A reply: 550 5\.1\.1 in reply to RCPT TO\.", shown.replace("\r\n", "\n"), re.M), shown
+    assert "reading what you paste" not in cli(user, "decode", "-", input=REPLY).stderr  # not when it is piped in
 
 
 @pytest.mark.parametrize("args, stdin, status", [
