@@ -142,7 +142,7 @@ def test_the_tarball_holds_only_the_package_with_the_decoder_modules_unchanged(t
     assert f"The current version is `{manifest['version']}`".encode() in members["README.md"]
 
 
-def test_the_build_is_its_own_of_the_users_npm_settings_and_writes_only_its_output(tarball, npm_settings):
+def test_the_build_ignores_the_users_npm_settings_and_writes_only_its_output(tarball, npm_settings):
     assert not Path(npm_settings["npm_config_cache"]).exists()  # no cache, no log of npm's
     assert {p.name for p in tarball.parent.iterdir()} == {"smtp-codes", tarball.name}
     assert "dist/" in (ROOT / ".gitignore").read_text().split()  # scripts/package's default output
