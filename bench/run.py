@@ -7,6 +7,7 @@ README's "Benchmark" section:
 
   build.py    a. the hooks' cost; b. growth with the data
   browser.py  c. the decoder in Chromium; d. its index, gzipped; e. Lighthouse
+  package.py  f. the npm package's size; g. its command line's speed
 
 Needs `scripts/setup --test` (the venv with playwright, Chromium, the npm tools).
 """
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # sit
 
 import browser  # noqa: E402
 import build  # noqa: E402
+import package  # noqa: E402
 from results import Row, say, table  # noqa: E402
 from site_host import ROOT, build_site  # noqa: E402
 
@@ -34,7 +36,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=5, help="builds per variant for the medians (default 5)")
     parser.add_argument("--factor", type=int, default=10, help="growth of the synthetic data (default 10)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: a,b,c,d,e")
+    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: a,b,c,d,e,f,g")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and print its path")
     parser.add_argument("--project", type=Path, default=ROOT, help="the project to measure (default: this one)")
     args = parser.parse_args()
@@ -66,6 +68,13 @@ def main() -> int:
             add(browser.index_size(real_site))
         if "e" not in skip:
             add(browser.lighthouse_scores(real_site, scratch))
+        if {"f", "g"} - skip:
+            say("building and installing the npm package for f, g")
+            tarball, user = package.build_and_install(root, scratch)
+            if "f" not in skip:
+                add(package.package_size(tarball))
+            if "g" not in skip:
+                add(package.cli_speed(user, args.runs))
     finally:
         if args.keep:
             say(f"scratch kept: {scratch}")

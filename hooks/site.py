@@ -3,11 +3,11 @@
 It loads the data once per build (in on_config, which every build and every `mkdocs serve` rebuild
 runs first) and hands the catalog to modules that know nothing of MkDocs: pages.py (the Markdown
 pages and tables), decoder_index.py (the decoder's index), api.py (the JSON and CSV files),
-redirects.py (class-less code spellings), tables.py (tables readable on a phone) and
-search_keywords.py (the words the site search finds guides by). Generated files
-live in memory (File.generated); nothing is written into docs/. MkDocs loads this file by path, with
-hooks/ on sys.path, so the builders import as top-level modules. `mkdocs serve` does not reload
-Python: restart it after editing hooks/.
+redirects.py (class-less code spellings), tables.py (tables readable on a phone),
+search_keywords.py (the words the site search finds pages by) and release.py (the release number
+/api/ shows). Generated files live in memory (File.generated); nothing is written into docs/.
+MkDocs loads this file by path, with hooks/ on sys.path, so the builders import as top-level
+modules. `mkdocs serve` does not reload Python: restart it after editing hooks/.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import api
 import decoder_index
 import pages
 import redirects
+import release
 import search_keywords
 import tables
 from data_yaml import DataError
@@ -32,6 +33,7 @@ from loader import load
 from records import Catalog
 
 _catalog: Catalog | None = None  # the data of the build under way, loaded by on_config
+_version = ""  # its release number: the npm package's version
 
 
 def _data(config: MkDocsConfig) -> Path:
@@ -44,12 +46,13 @@ def _data(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _catalog
+    global _catalog, _version
     try:
         _catalog = load(_data(config))
     except DataError as error:
         # PluginError makes MkDocs stop with this one line instead of a traceback.
         raise PluginError(f"Bad data: {error}") from None
+    _version = release.release(Path(config.config_file_path).parent).version
     plugin = config.plugins["redirects"]
     plugin.config["redirect_maps"] = {**redirects.class_less_redirects(_catalog), **plugin.config["redirect_maps"]}
     return config
@@ -72,7 +75,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     try:
-        return pages.fill_markers(markdown, _catalog)
+        return pages.fill_markers(release.fill_version(markdown, _version), _catalog)
     except KeyError as error:
         raise PluginError(f"{page.file.src_uri}: unknown table marker <!-- smtp:{error.args[0]} -->") from None
 
