@@ -27,56 +27,88 @@ const MAX_REPLY_CHARS = 500;
 // Line formats
 // ---------------------------------------------------------------------------------------------
 
-const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;]+";
-const POSTFIX = new RegExp(`\\b(?:postfix|postfix-[\\w.-]+)\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<(${ADDRESS})>,(.*?)\\bstatus=(sent|bounced|deferred|expired|undeliverable)\\b\\s*(?:\\((.*)\\))?`);
-const POSTFIX_DSN = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
-const POSTFIX_REJECT = new RegExp(`\\bpostfix\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
+const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;:]+";
+const POSTFIX = new RegExp(`\\b(?:postfix|postfix-[\\w.-]+)\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<(${ADDRESS})>,(.*?)\\bstatus=(sent|bounced|deferred|expired|undeliverable)\\b\\s*(?:\\((.*)\\))?`);
+const POSTFIX_ACTIONS = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" };
+const POSTFIX_REJECT = new RegExp(`\\bpostfix(?:-[\\w.-]+)?\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
 const EXIM = new RegExp(`^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s+(?:\\[\\d+\\]\\s+)?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4})\\s+(\\*\\*|==|=>|->)\\s+(${ADDRESS})(.*)$`);
-const SENDMAIL = new RegExp(`\\b(?:sendmail|sm-mta|sm-msp-queue)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<?(${ADDRESS})>?,(.*?)\\bstat=(.*)$`);
-const SENDMAIL_DSN = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
+const EXIM_ACTIONS = { "**": "failed", "==": "delayed", "=>": "delivered", "->": "delivered" };
+// Exim's fields before its reply (R=router T=transport H=host [ip] X=tls C="..."), its errno and
+// the original address in angle brackets.
+const EXIM_FIELDS = /^\s*(?:(?:<[^>]*>|\([^)]*\)|[A-Za-z]+=(?:"[^"]*"|\S+)|\[[^\]]*\](?::\d+)?:?|defer \(-?\d+\):?|K|\*)\s*)*:?\s*/;
+const EXIM_CONFIRMATION = /\bC="([^"]*)"/;
+const SENDMAIL = /\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=(\S+?),\s+(.*?)\bstat=(.*)$/;
+const DSN_FIELD = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
 // What makes a line look like a delivery record of some format, even when it cannot be read.
-const RECORD_MARK = /\bstatus=(?:sent|bounced|deferred|expired)|\bNOQUEUE: reject:|\bstat=|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
+const RECORD_MARK = /\bto=.*\bstatus=(?:sent|bounced|deferred|expired|undeliverable)|\bNOQUEUE: reject:|\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:.*\bstat=|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
 const SYSLOG_TIME = /^(?:<\d+>\d?\s*)?((?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?))/;
 
 function trimReply(text) {
-  const t = (text || "").replace(/\s+/g, " ").trim();
+  // A log line's reply seldom needs folding: test before replacing (a log repeats this per line).
+  const t = /\s\s|[\t\n\r\f\v]/.test(text) ? text.replace(/\s+/g, " ").trim() : text.trim();
   return t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t;
 }
 
-/** One record from one line, or null (not a record), or "unreadable". */
-function readLine(line) {
+const syslogTime = (line) => (SYSLOG_TIME.exec(line) || [])[1] || null;
+
+function readPostfix(line) {
   let m = POSTFIX.exec(line);
   if (m) {
-    const action = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" }[m[3]];
-    const dsn = POSTFIX_DSN.exec(m[2]);
-    return { format: "postfix", address: m[1], action, status: dsn ? dsn[1] : null, reply: m[4] || "",
-      time: (SYSLOG_TIME.exec(line) || [])[1] || null, expired: m[3] === "expired" };
+    const dsn = DSN_FIELD.exec(m[2]);
+    return { format: "postfix", address: m[1], action: POSTFIX_ACTIONS[m[3]], status: dsn ? dsn[1] : null, reply: m[4] || "",
+      time: syslogTime(line), expired: m[3] === "expired" };
   }
   m = POSTFIX_REJECT.exec(line);
-  if (m) return { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: (SYSLOG_TIME.exec(line) || [])[1] || null };
-  m = EXIM.exec(line);
-  if (m) {
-    const action = m[2] === "**" ? "failed" : m[2] === "==" ? "delayed" : "delivered";
-    const rest = m[4];
-    // The reply follows "H=host [ip]:", "SMTP error from remote mail server after ...:", or the
-    // address itself ("** bob@example.org: Unrouteable address").
-    const reply = action === "delivered" ? "" : rest.replace(/^\s*(?:<[^>]*>\s*)?(?:\([^)]*\)\s*)?/, "").replace(/^(?:[A-Z]=\S+\s+)*/, "")
-      .replace(/^H=\S+\s+\[[^\]]*\](?::\d+)?\s*(?:X=\S+\s+)?(?:CV=\S+\s+)?(?:DN="[^"]*"\s+)?(?:C="[^"]*"\s+)?/, "").replace(/^:\s*/, "");
-    return { format: "exim", address: m[3], action, status: null, reply, time: m[1] };
+  return m ? { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: syslogTime(line) } : null;
+}
+
+function readExim(line) {
+  const m = EXIM.exec(line);
+  if (!m) return null;
+  const action = EXIM_ACTIONS[m[2]];
+  const rest = m[4];
+  let reply;
+  if (action === "delivered") {
+    // The receiving server's confirmation, C="250 2.0.0 OK ...", where Exim logs it.
+    reply = (EXIM_CONFIRMATION.exec(rest) || [])[1] || "";
+  } else {
+    // The reply follows "SMTP error from remote mail server after <command>:"; Exim's own reasons
+    // ("Unrouteable address", "retry time not reached") follow its fields.
+    const smtp = rest.indexOf("SMTP error from remote mail server");
+    reply = smtp >= 0 ? rest.slice(smtp) : rest.replace(EXIM_FIELDS, "");
   }
-  m = SENDMAIL.exec(line);
-  if (m) {
-    const stat = m[3].trim();
-    const dsn = SENDMAIL_DSN.exec(m[2]);
-    const action = /^sent\b/i.test(stat) ? "delivered" : /^deferred\b/i.test(stat) || (dsn && dsn[1][0] === "4") ? "delayed" : "failed";
-    return { format: "sendmail", address: m[1], action, status: dsn ? dsn[1] : null,
-      reply: action === "delivered" ? "" : stat.replace(/^deferred:\s*/i, ""), time: (SYSLOG_TIME.exec(line) || [])[1] || null };
-  }
+  return { format: "exim", address: m[3], action, status: null, reply, time: m[1] };
+}
+
+function readSendmail(line) {
+  const m = SENDMAIL.exec(line);
+  if (!m) return null;
+  const stat = m[3].trim();
+  const dsn = DSN_FIELD.exec(m[2]);
+  const sent = /^sent\b/i.test(stat);
+  if (/^queued\b/i.test(stat)) return null; // accepted into the queue, not yet tried
+  const action = sent ? "delivered" : /^deferred\b/i.test(stat) || (dsn && dsn[1][0] === "4") ? "delayed" : "failed";
+  // "Sent (<the server's words>)", "Deferred: <reason>", or the reason itself ("User unknown").
+  const reply = sent ? (/^sent\s*\((.*)\)\s*$/i.exec(stat) || [])[1] || "" : stat.replace(/^deferred:\s*/i, "");
+  const time = syslogTime(line);
+  // One line may name several recipients: to=<a@example.org>,<b@example.org>
+  const addresses = m[1].split(",").map((a) => a.replace(/^<|>$/g, "").trim()).filter(Boolean);
+  return addresses.map((address) => ({ format: "sendmail", address, action, status: dsn ? dsn[1] : null, reply, time }));
+}
+
+/** The records of one line (a record or a list), or null (not a record), or "unreadable". The
+ * cheap test of each format's mark comes before its regular expression. */
+function readLine(line) {
+  const record = (line.includes("status=") || line.includes("NOQUEUE:")) ? readPostfix(line)
+    : line.includes("stat=") ? readSendmail(line)
+      : line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 32 /* space */ ? readExim(line) : null;
+  if (record && (!Array.isArray(record) || record.length)) return record;
   return RECORD_MARK.test(line) ? "unreadable" : null;
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV exports: Exchange Server message tracking, Microsoft 365 message trace
+// CSV exports: Exchange Server message tracking, Microsoft 365 message trace (columns and event
+// names from data/formats.yaml)
 // ---------------------------------------------------------------------------------------------
 
 function csvCells(line) {
@@ -97,43 +129,47 @@ function csvCells(line) {
   return cells;
 }
 
-const CSV_COLUMNS = {
-  // Exchange message tracking (#Fields:) and the Microsoft 365 message trace, in their spellings.
-  address: ["recipient-address", "recipient_address", "recipient address", "recipient", "recipientaddress"],
-  event: ["event-id", "event_id", "event", "status", "delivery_status", "deliverystatus"],
-  reply: ["recipient-status", "recipient_status", "recipient status", "detail", "details", "reason"],
-  time: ["date-time", "date_time", "origin_timestamp_utc", "date (utc)", "received", "date", "timestamp"],
-};
-const CSV_EVENTS = {
-  deliver: "delivered", delivered: "delivered", send: "delivered", sent: "delivered", expanded: "expanded",
-  fail: "failed", failed: "failed", "filtered as spam": "failed", quarantined: "failed", dropped: "failed",
-  defer: "delayed", deferred: "delayed", pending: "delayed", "getting status": null, resolve: null,
-  receive: null, submit: null, dsn: null, transfer: null, redirect: null, poison: null, badmail: null, none: null,
-};
+// A header line names columns only: words, spaces, brackets, dots and hyphens between commas.
+const CSV_NAMES = /^"?[\w ().-]+"?(?:,"?[\w ().-]*"?)+\s*$/;
 
-function csvHeader(line) {
-  const fields = line.replace(/^#Fields:\s*/i, "");
-  const names = csvCells(fields).map((n) => n.trim().toLowerCase());
+/** Whether a line may be a CSV header: Exchange's "#Fields:" line, or the first line of names. */
+function isCsvHeader(line, csv) {
+  return line.startsWith("#Fields:") || (!csv && line.length < 4000 && CSV_NAMES.test(line) && /recipient/i.test(line));
+}
+
+const eventWord = (value) => String(value).toLowerCase().replace(/[\s_-]+/g, "");
+
+/** The column numbers of a CSV header line, or null when it names no recipient and event columns. */
+function csvHeader(line, formats) {
+  const names = csvCells(line.replace(/^#Fields:\s*/i, "")).map((n) => n.trim().toLowerCase());
   const column = {};
-  for (const [key, spellings] of Object.entries(CSV_COLUMNS)) {
+  for (const [key, spellings] of Object.entries(formats.csv || {})) {
     column[key] = names.findIndex((n) => spellings.includes(n));
   }
   return column.address >= 0 && column.event >= 0 ? column : null;
 }
 
-function readCsvRow(line, column) {
+function csvAction(event, formats) {
+  for (const [action, words] of Object.entries(formats.csv_events || {})) {
+    if (words.includes(event)) return action === "other" ? null : action;
+  }
+  return undefined;
+}
+
+function readCsvRow(line, column, formats) {
   const cells = csvCells(line);
   if (cells.length <= Math.max(column.address, column.event)) return "unreadable";
-  const event = cells[column.event].trim().toLowerCase();
-  if (!(event in CSV_EVENTS)) return "unreadable";
-  const action = CSV_EVENTS[event];
-  if (!action) return null;
+  const event = eventWord(cells[column.event].trim());
+  const action = csvAction(event, formats);
+  if (action === undefined) return "unreadable";
+  if (action === null) return null;
   const addresses = cells[column.address].split(/;/).map((a) => a.trim()).filter(Boolean);
   if (!addresses.length || !addresses.every((a) => a.includes("@"))) return "unreadable";
+  // Several recipients: their statuses in the same order, each starting with its reply code.
   const replies = column.reply >= 0 ? (cells[column.reply] || "").split(/;(?=\s*\d{3}[\s-])/) : [];
-  return addresses.map((address, i) => ({ format: "csv", address, action,
-    status: null, reply: action === "delivered" ? "" : (replies[i] ?? replies[0] ?? ""),
-    time: column.time >= 0 ? cells[column.time] || null : null }));
+  const time = column.time >= 0 ? cells[column.time] || null : null;
+  const said = Object.keys(formats.csv_reasons || {}).find((id) => formats.csv_reasons[id].includes(event)) ?? null;
+  return addresses.map((address, i) => ({ format: "csv", address, action, status: null, reply: replies[i] ?? replies[0] ?? "", time, said }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +243,15 @@ function jsonRecords(value, formats) {
         }
       }
     }
+    // A notification carried as a JSON string inside another (Amazon SNS's "Message").
+    for (const name of fields.embedded || []) {
+      if (typeof node[name] !== "string" || !node[name].startsWith("{")) continue;
+      try {
+        walk(JSON.parse(node[name]), here, depth + 1);
+      } catch {
+        // Not JSON after all: a message text that starts with a brace.
+      }
+    }
     for (const [key, v] of Object.entries(node)) {
       if (key === "mail" || key === "destination" || key === "commonHeaders" || key === "headers") continue; // SES: the original message
       if (v && typeof v === "object" && !(fields.recipient_lists || []).includes(key) || (Array.isArray(v) && v.some((x) => x && typeof x === "object"))) {
@@ -259,12 +304,31 @@ function jsonValues(text, formats) {
 // Records -> recipients
 // ---------------------------------------------------------------------------------------------
 
+/** A record's time as written, but a service's Unix time (seconds or milliseconds) as ISO 8601. */
+function timeOf(value) {
+  if (value === null || value === undefined || value === "") return null;
+  const text = String(value).trim();
+  if (/^\d{9,10}(?:\.\d+)?$/.test(text)) return new Date(Number(text) * 1000).toISOString();
+  if (/^\d{12,13}$/.test(text)) return new Date(Number(text)).toISOString();
+  return text;
+}
+
+const DIAGNOSTIC_TYPE = /^(?:smtp|x-[\w-]+)\s*;\s*/i;
+// A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit among them.
+const UNIQUE_ID = /\b(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}\b/g;
+
 /** A recipient of the result from a record: its codes (its reply's, else the format's status),
  * its reason, cached by reply text since a log repeats the same few replies thousands of times. */
 function recipientOf(record, index, cache) {
-  const reply = trimReply(String(record.reply || "").replace(/^(?:smtp|x-[\w-]+)\s*;\s*/i, ""));
-  const key = `${record.action}|${record.status}|${reply.replace(/[\w.+-]+@[\w.-]+/g, "@").replace(/\d{5,}|\b[0-9A-F]{8,}\b/g, "#")}`;
-  let known = cache.get(key);
+  const reply = trimReply(String(record.reply || "").replace(DIAGNOSTIC_TYPE, ""));
+  // The same reply but for the addresses, queue ids and timestamps in it says the same: looked
+  // up as it is first, then with its ids left out (a log repeats the same few replies).
+  let shape = record.address && reply.includes(record.address) ? reply.replaceAll(record.address, "\u0000") : reply;
+  if (shape.includes("@")) shape = shape.replace(/[\w.+-]+@[\w.-]+/g, "@");
+  const exact = `${record.action}|${record.status}|${record.expired ? 1 : 0}|${record.said}|${shape}`;
+  let known = cache.get(exact);
+  const key = known ? exact : exact.replace(UNIQUE_ID, "#");
+  if (!known) known = cache.get(key);
   if (!known) {
     const read = reply ? readReply(reply, (code) => Boolean(index.basic && index.basic[code])) : null;
     let basic = read ? read.basic : null;
@@ -276,9 +340,10 @@ function recipientOf(record, index, cache) {
       basic = String(record.status);
     }
     if (!enhanced && status && (!basic || basic[0] === status[0])) enhanced = status;
-    const reason = record.action === "delivered" || record.action === "relayed" ? { id: "delivered", from: "text" }
+    const reason = record.action === "delivered" || record.action === "relayed" || record.action === "expanded" ? { id: "delivered", from: "text" }
       : record.action === "complained" ? { id: "feedback-report", from: "text" }
-        : reasonOf(reply, { basic, enhanced }, index) || (record.expired ? { id: "expired-in-queue", from: "text" } : null);
+        : reasonOf(reply, { basic, enhanced }, index) || (record.expired ? { id: "expired-in-queue", from: "text" } : null)
+          || (record.said ? { id: record.said, from: "text" } : null);
     known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null,
       provider: providerOf(reply, index) };
     if (cache.size < 20000) cache.set(key, known);
@@ -289,47 +354,80 @@ function recipientOf(record, index, cache) {
     basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
     remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
     reasonFrom: known.reasonFrom, provider: known.provider,
-    time: record.time || null, format: record.format,
+    time: timeOf(record.time), format: record.format,
   };
 }
 
+const JSON_START = /^\s*[\[{]/;
+
 /**
  * A reader for a log given in chunks: push() each chunk (lines may span chunks), then end(). Each
- * returns the recipients read so far from complete lines; `unreadable` counts the rest.
+ * returns the recipients read from the complete lines it was given; `state` counts the lines read
+ * and the unreadable ones. Formats may be mixed, line by line: a CSV header switches CSV rows on,
+ * a line that is a JSON object is one event (JSON lines); a JSON document that spans lines (an
+ * array, a pretty-printed export, a webhook's form post) is read whole at the end.
  */
 export function createLogReader(index) {
   const cache = new Map();
+  const formats = index.formats || {};
   let carry = "";
   let csv = null;
-  let json = null;
+  let spanning = null; // the lines of a JSON document that spans lines
+  let records = 0;
   const state = { unreadable: 0, lines: 0, reporter: null };
-  const formats = index.formats || {};
-  function lines(text) {
-    const out = [];
-    for (const line of text.split(/\r?\n/)) {
-      if (json !== null) { json.push(line); continue; }
+
+  function fromJson(value, text, out) {
+    // A sending service's export names the service in its field names ("sg_event_id"): a
+    // record whose reply names no other provider is the service's own verdict.
+    if (state.reporter === null) state.reporter = providerOf(text.slice(0, 4000), index) || undefined;
+    for (const r of jsonRecords(value, formats)) {
+      const read = recipientOf(r, index, cache);
+      out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
+    }
+  }
+
+  function readLines(text, out) {
+    let from = 0;
+    while (from <= text.length) {
+      let to = text.indexOf("\n", from);
+      if (to === -1) to = text.length;
+      let line = text.slice(from, to);
+      from = to + 1;
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      if (spanning !== null) { spanning.push(line); continue; }
       state.lines++;
       if (!line || line.length > 100000) continue;
-      if (line.startsWith("#Fields:") || (!csv && /(?:^|,)"?(?:recipient[ _-]?address|recipient)"?\s*(?:,|$)/i.test(line) && line.includes(","))) {
-        const header = csvHeader(line);
+      if (isCsvHeader(line, csv)) {
+        const header = csvHeader(line, formats);
         if (header) { csv = header; continue; }
       }
       if (line.startsWith("#")) continue;
-      let record = csv && line.includes(",") ? readCsvRow(line, csv) : null;
+      if (JSON_START.test(line) || (records === 0 && formPost(line, formats) !== null)) {
+        let value;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          if (records === 0 && out.length === 0) spanning = [line];
+          else state.unreadable++;
+          continue;
+        }
+        const before = out.length;
+        fromJson(value, line, out);
+        records += out.length - before;
+        continue;
+      }
+      let record = csv && line.includes(",") ? readCsvRow(line, csv, formats) : null;
       if (record === null || record === "unreadable") {
         const fromLine = readLine(line);
         if (fromLine !== null) record = fromLine;
       }
-      if (record === null && (/^\s*[\[{]/.test(line) || formPost(line, formats) !== null) && out.length === 0 && state.lines <= 2) {
-        json = [line];
-        continue;
-      }
       if (record === "unreadable") state.unreadable++;
-      else if (Array.isArray(record)) for (const r of record) out.push(recipientOf(r, index, cache));
-      else if (record) out.push(recipientOf(record, index, cache));
+      else if (Array.isArray(record)) for (const r of record) { out.push(recipientOf(r, index, cache)); records++; }
+      else if (record) { out.push(recipientOf(record, index, cache)); records++; }
     }
     return out;
   }
+
   return {
     state,
     push(chunk) {
@@ -337,29 +435,23 @@ export function createLogReader(index) {
       const cut = text.lastIndexOf("\n");
       if (cut === -1) { carry = text; return []; }
       carry = text.slice(cut + 1);
-      return lines(text.slice(0, cut));
+      return readLines(text.slice(0, cut), []);
     },
     end() {
-      const out = carry ? lines(carry) : [];
+      const out = carry ? readLines(carry, []) : [];
       carry = "";
-      if (json !== null) {
-        const text = json.join("\n");
+      if (spanning !== null) {
+        const text = spanning.join("\n");
+        spanning = null;
         const parsed = jsonValues(text, formats);
         if (parsed) {
           state.unreadable += parsed.bad;
-          // A sending service's export names the service in its field names ("sg_event_id"): a
-          // record whose reply names no other provider is the service's own verdict.
-          state.reporter = providerOf(text.slice(0, 4000), index);
-          for (const value of parsed.values) {
-            for (const r of jsonRecords(value, formats)) {
-              const read = recipientOf(r, index, cache);
-              out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
-            }
-          }
+          for (const value of parsed.values) fromJson(value, text, out);
         } else {
           state.unreadable++;
         }
       }
+      if (state.reporter === undefined) state.reporter = null;
       return out;
     },
   };
@@ -368,17 +460,18 @@ export function createLogReader(index) {
 /** Whether the text is a log or an export to triage: two delivery records or more in its first
  * lines, a CSV export with a recipient column, or JSON events that name recipients. */
 export function isLog(text, index) {
+  const formats = index.formats || {};
   const head = text.slice(0, 200000);
-  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head, index.formats || {});
-  if (json && json.values.some((v) => jsonRecords(v, index.formats || {}).length > 0)) return true;
+  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head, formats);
+  if (json && json.values.some((v) => jsonRecords(v, formats).length > 0)) return true;
   let records = 0;
   let csv = null;
   for (const line of head.split(/\r?\n/, 2000)) {
-    if (line.startsWith("#Fields:") || (!csv && /recipient/i.test(line) && line.includes(","))) {
-      csv = csvHeader(line) || csv;
+    if (isCsvHeader(line, csv)) {
+      csv = csvHeader(line, formats) || csv;
       if (csv) continue;
     }
-    if (readLine(line) || (csv && readCsvRow(line, csv))) records++;
+    if (readLine(line) || (csv && readCsvRow(line, csv, formats))) records++;
     if (records >= 2) return true;
   }
   return false;
@@ -407,30 +500,75 @@ export function logResult(recipients, { unreadable, reporter }, index) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Grouping: the triage table
+// ---------------------------------------------------------------------------------------------
+
+const MONTHS = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+/** A number that orders the times of one log: ISO and Exim times as dates, syslog's "Nov 29
+ * 10:15:01" (no year) within one year; null when the time cannot be read. */
+export function timeKey(time) {
+  if (!time) return null;
+  const syslog = /^([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)/.exec(time);
+  if (syslog && syslog[1] in MONTHS) return Date.UTC(2000, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
+  const ms = Date.parse(/^\d{4}-\d\d-\d\d \d/.test(time) ? time.replace(" ", "T") : time);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** What to do about a group: "retry" (temporary), "drop" (the address is gone or suppressed) or
+ * "fix" (the sender or an admin must change something), from the reasons of data/formats.yaml's
+ * log_verdicts, the reason's outcome, and the class of its codes. */
+export function verdictOf({ action, basic, enhanced, reason }, index) {
+  const verdicts = (index.formats && index.formats.verdicts) || {};
+  if (action === "delayed") return "retry";
+  if (reason && (verdicts.drop || []).includes(reason)) return "drop";
+  if (reason && ((verdicts.retry || []).includes(reason) || (index.reasons?.[reason]?.outcome === "delay"))) return "retry";
+  if (!reason && ((basic || enhanced || "")[0] === "4")) return "retry";
+  return "fix";
+}
+
+const DELIVERED = new Set(["delivered", "relayed", "expanded"]);
+
 /**
- * Failures and deferrals grouped by action, codes and reason; deliveries counted apart. Each group:
- * { action, basic, enhanced, reason, count, domains: {domain: count}, first, last, example }.
+ * A grouper that takes recipients one by one (a streamed log need not keep them) and gives the
+ * failures and deferrals grouped by action, codes and reason, deliveries counted apart. Each group:
+ * { action, basic, enhanced, reason, verdict, count, domains: {domain: count}, first, last, example }.
  */
-export function groupRecipients(recipients) {
+export function createGrouper(index) {
   const groups = new Map();
   let delivered = 0;
-  for (const r of recipients) {
-    if (r.action === "delivered" || r.action === "relayed" || r.action === "expanded") { delivered++; continue; }
-    const key = `${r.action}|${r.basic}|${r.enhanced}|${r.reason}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { action: r.action, basic: r.basic, enhanced: r.enhanced, reason: r.reason, count: 0, domains: {},
-        first: r.time || null, last: r.time || null, example: r.reply || null };
-      groups.set(key, group);
-    }
-    group.count++;
-    const domain = r.address && r.address.includes("@") ? r.address.split("@").pop().toLowerCase() : "(none)";
-    group.domains[domain] = (group.domains[domain] || 0) + 1;
-    if (r.time) {
-      if (!group.first) group.first = r.time;
-      group.last = r.time;
-    }
-    if (!group.example && r.reply) group.example = r.reply;
-  }
-  return { groups: [...groups.values()].sort((a, b) => b.count - a.count), delivered };
+  return {
+    add(r) {
+      if (DELIVERED.has(r.action)) { delivered++; return; }
+      const key = `${r.action}|${r.basic}|${r.enhanced}|${r.reason}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { action: r.action, basic: r.basic, enhanced: r.enhanced, reason: r.reason, verdict: verdictOf(r, index),
+          count: 0, domains: {}, first: null, last: null, firstKey: null, lastKey: null, example: null };
+        groups.set(key, group);
+      }
+      group.count++;
+      const at = r.address ? r.address.lastIndexOf("@") : -1;
+      const domain = at >= 0 ? r.address.slice(at + 1).toLowerCase() : "(local)";
+      group.domains[domain] = (group.domains[domain] || 0) + 1;
+      if (r.time && r.time !== group.last) {
+        // Out-of-order records (a merged log, an export sorted newest first) still give the span.
+        const key = timeKey(r.time) ?? group.lastKey ?? 0;
+        if (group.first === null || key < group.firstKey) { group.first = r.time; group.firstKey = key; }
+        if (group.last === null || key >= group.lastKey) { group.last = r.time; group.lastKey = key; }
+      }
+      if (!group.example && r.reply) group.example = r.reply;
+    },
+    result() {
+      return { groups: [...groups.values()].sort((a, b) => b.count - a.count), delivered };
+    },
+  };
+}
+
+/** The triage table of a list of recipients (the pasted-text API): groupRecipients(decode(text).recipients). */
+export function groupRecipients(recipients, index = {}) {
+  const grouper = createGrouper(index);
+  for (const r of recipients) grouper.add(r);
+  return grouper.result();
 }
