@@ -507,11 +507,15 @@ export function logResult(recipients, { unreadable, reporter }, index) {
 const MONTHS = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
 /** A number that orders the times of one log: ISO and Exim times as dates, syslog's "Nov 29
- * 10:15:01" (no year) within one year; null when the time cannot be read. */
-export function timeKey(time) {
+ * 10:15:01" (no year) in the last twelve months, as syslog means it; null when unreadable. */
+export function timeKey(time, now = Date.now()) {
   if (!time) return null;
   const syslog = /^([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)/.exec(time);
-  if (syslog && syslog[1] in MONTHS) return Date.UTC(2000, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
+  if (syslog && syslog[1] in MONTHS) {
+    const year = new Date(now).getUTCFullYear();
+    const at = (y) => Date.UTC(y, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
+    return at(year) > now + 86400000 ? at(year - 1) : at(year);
+  }
   const ms = Date.parse(/^\d{4}-\d\d-\d\d \d/.test(time) ? time.replace(" ", "T") : time);
   return Number.isNaN(ms) ? null : ms;
 }
