@@ -2,7 +2,7 @@
 //
 // A thin wrapper: a module worker that loads the index once and answers each request
 // { id, input (string or Uint8Array) or file (a File), indexUrl } with { id, result } or { id, error }.
-// A file that is a mail log or an export is streamed: read in chunks (unpacked on the way when it
+// A file that is a mail log or an export is streamed: read in pieces (unpacked on the way when it
 // is gzip-compressed), grouped as it is read, with { id, progress: { read, total } } posted on the
 // way; the page cancels by terminating the worker. A log's result carries its triage table
 // (result.triage) instead of every recipient, so its memory stays that of the table.
@@ -13,6 +13,8 @@ import { readMessage } from "./message.js";
 
 const HEAD_CHARS = 64 * 1024;     // what is read before deciding whether a file is a log
 const PROGRESS_MS = 100;          // how often progress is posted
+const SLICE_BYTES = 1024 * 1024;  // a plain file is read a slice at a time
+const PIECE_CHARS = 64 * 1024;    // the reader takes the text a piece at a time
 
 let index = null;
 
@@ -36,8 +38,21 @@ async function fileBytes(file) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The file as a stream of text chunks, and how many of its (compressed) bytes were read so far. */
-async function fileText(file) {
+/**
+ * The file's text in pieces, each with how many of the file's bytes were read so far. A plain file
+ * is read slice by slice (Chromium keeps far less memory for that than for file.stream()); a
+ * gzip-compressed one streams through DecompressionStream.
+ */
+async function* textPieces(file) {
+  const decoder = new TextDecoder();
+  if (!(await isGzip(file))) {
+    for (let at = 0; at < file.size; at += SLICE_BYTES) {
+      const bytes = await file.slice(at, at + SLICE_BYTES).arrayBuffer();
+      yield { text: decoder.decode(bytes, { stream: true }), read: Math.min(at + SLICE_BYTES, file.size) };
+    }
+    yield { text: decoder.decode(), read: file.size };
+    return;
+  }
   let read = 0;
   const counted = file.stream().pipeThrough(new TransformStream({
     transform(chunk, controller) {
@@ -45,8 +60,13 @@ async function fileText(file) {
       controller.enqueue(chunk);
     },
   }));
-  const bytes = (await isGzip(file)) ? counted.pipeThrough(new DecompressionStream("gzip")) : counted;
-  return { chunks: bytes.pipeThrough(new TextDecoderStream()).getReader(), read: () => read };
+  const reader = counted.pipeThrough(new DecompressionStream("gzip")).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    yield { text: decoder.decode(value, { stream: true }), read };
+  }
+  yield { text: decoder.decode(), read: file.size };
 }
 
 /** A log's text without mail headers, as decode() would read it as a log. */
@@ -65,16 +85,11 @@ function triageResult(table, reporter) {
 }
 
 async function decodeFile(id, file, index) {
-  const { chunks, read } = await fileText(file);
+  const pieces = textPieces(file);
   let head = "";
-  let done = false;
-  while (!done && head.length < HEAD_CHARS) {
-    const next = await chunks.read();
-    done = next.done;
-    if (!done) head += next.value;
-  }
+  for (let next; head.length < HEAD_CHARS && !(next = await pieces.next()).done;) head += next.value.text;
   if (!looksLikeLog(head, index)) {
-    chunks.cancel();
+    await pieces.return();
     return decode(await fileBytes(file), index);
   }
   const reader = createLogReader(index);
@@ -84,15 +99,18 @@ async function decodeFile(id, file, index) {
     records += recipients.length;
     for (const r of recipients) grouper.add(r);
   };
-  take(reader.push(head));
+  // Pieces of at most PIECE_CHARS: the recipients of each are grouped and gone before the next,
+  // so garbage stays young and memory that of the table.
+  const push = (text) => {
+    for (let i = 0; i < text.length; i += PIECE_CHARS) take(reader.push(text.slice(i, i + PIECE_CHARS)));
+  };
+  push(head);
   let posted = performance.now();
-  while (!done) {
-    const next = await chunks.read();
-    done = next.done;
-    if (!done) take(reader.push(next.value));
+  for await (const { text, read } of pieces) {
+    push(text);
     if (performance.now() - posted > PROGRESS_MS) {
       posted = performance.now();
-      self.postMessage({ id, progress: { read: read(), total: file.size } });
+      self.postMessage({ id, progress: { read, total: file.size } });
     }
   }
   take(reader.end());

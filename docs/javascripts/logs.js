@@ -28,8 +28,13 @@ const MAX_REPLY_CHARS = 500;
 // ---------------------------------------------------------------------------------------------
 
 const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;:]+";
-const POSTFIX = new RegExp(`\\b(?:postfix|postfix-[\\w.-]+)\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<(${ADDRESS})>,(.*?)\\bstatus=(sent|bounced|deferred|expired|undeliverable)\\b\\s*(?:\\((.*)\\))?`);
+// A Postfix delivery line is read with plain string searches around one anchored expression: a
+// log has hundreds of thousands of them (see bench/, part f).
+const POSTFIX_DAEMON = /postfix(?:-[\w.-]+)?\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=</y;
+const IS_ADDRESS = new RegExp(`^${ADDRESS}$`);
+const DSN_AT = /[245]\.\d{1,3}\.\d{1,3}\b/y;
 const POSTFIX_ACTIONS = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" };
+const POSTFIX_STATUSES = Object.keys(POSTFIX_ACTIONS);
 const POSTFIX_REJECT = new RegExp(`\\bpostfix(?:-[\\w.-]+)?\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
 const EXIM = new RegExp(`^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s+(?:\\[\\d+\\]\\s+)?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4})\\s+(\\*\\*|==|=>|->)\\s+(${ADDRESS})(.*)$`);
 const EXIM_ACTIONS = { "**": "failed", "==": "delayed", "=>": "delivered", "->": "delivered" };
@@ -43,23 +48,43 @@ const DSN_FIELD = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
 const RECORD_MARK = /\bto=.*\bstatus=(?:sent|bounced|deferred|expired|undeliverable)|\bNOQUEUE: reject:|\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:.*\bstat=|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
 const SYSLOG_TIME = /^(?:<\d+>\d?\s*)?((?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?))/;
 
-function trimReply(text) {
-  // A log line's reply seldom needs folding: test before replacing (a log repeats this per line).
-  const t = /\s\s|[\t\n\r\f\v]/.test(text) ? text.replace(/\s+/g, " ").trim() : text.trim();
-  return t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t;
+const capReply = (t) => (t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t);
+const trimReply = (text) => capReply(text.replace(/\s+/g, " ").trim());
+
+/** The time a syslog line starts with: "Nov 29 10:15:01" (checked by its shape first) or ISO 8601. */
+function syslogTime(line) {
+  if (line.charCodeAt(3) === 32 && line.charCodeAt(9) === 58 && line.charCodeAt(12) === 58 && line.charCodeAt(6) === 32) return line.slice(0, 15);
+  return (SYSLOG_TIME.exec(line) || [])[1] || null;
 }
 
-const syslogTime = (line) => (SYSLOG_TIME.exec(line) || [])[1] || null;
-
 function readPostfix(line) {
-  let m = POSTFIX.exec(line);
-  if (m) {
-    const dsn = DSN_FIELD.exec(m[2]);
-    return { format: "postfix", address: m[1], action: POSTFIX_ACTIONS[m[3]], status: dsn ? dsn[1] : null, reply: m[4] || "",
-      time: syslogTime(line), expired: m[3] === "expired" };
+  const to = line.indexOf("to=<");
+  const daemon = to > 0 ? line.lastIndexOf("postfix", to) : -1;
+  if (daemon >= 0) {
+    POSTFIX_DAEMON.lastIndex = daemon;
+    if (POSTFIX_DAEMON.test(line) && POSTFIX_DAEMON.lastIndex === to + 4) return readPostfixDelivery(line, to + 4);
   }
-  m = POSTFIX_REJECT.exec(line);
+  const m = line.includes("NOQUEUE:") ? POSTFIX_REJECT.exec(line) : null;
   return m ? { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: syslogTime(line) } : null;
+}
+
+/** "to=<address>, relay=..., dsn=5.1.1, status=bounced (reply)", from the address on. */
+function readPostfixDelivery(line, from) {
+  const close = line.indexOf(">,", from);
+  const address = close > 0 ? line.slice(from, close) : "";
+  const at = close > 0 ? line.indexOf(" status=", close) : -1;
+  if (at < 0 || !IS_ADDRESS.test(address)) return null;
+  const word = POSTFIX_STATUSES.find((w) => line.startsWith(w, at + 8));
+  const end = at + 8 + (word ? word.length : 0);
+  const after = line.charCodeAt(end);
+  if (!word || (after >= 97 && after <= 122)) return null;
+  const action = POSTFIX_ACTIONS[word];
+  const last = line.lastIndexOf(")");
+  const reply = line.charCodeAt(end) === 32 && line.charCodeAt(end + 1) === 40 && last > end ? line.slice(end + 2, last) : "";
+  const dsn = line.lastIndexOf(" dsn=", at);
+  DSN_AT.lastIndex = dsn + 5;
+  const status = dsn > close && DSN_AT.test(line) ? line.slice(dsn + 5, DSN_AT.lastIndex) : null;
+  return { format: "postfix", address, action, status, reply, time: syslogTime(line), expired: word === "expired" };
 }
 
 function readExim(line) {
@@ -99,9 +124,9 @@ function readSendmail(line) {
 /** The records of one line (a record or a list), or null (not a record), or "unreadable". The
  * cheap test of each format's mark comes before its regular expression. */
 function readLine(line) {
-  const record = (line.includes("status=") || line.includes("NOQUEUE:")) ? readPostfix(line)
-    : line.includes("stat=") ? readSendmail(line)
-      : line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 32 /* space */ ? readExim(line) : null;
+  let record = line.includes("postfix") ? readPostfix(line) : null;
+  if (!record && line.includes("stat=")) record = readSendmail(line);
+  if (!record && line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 32 /* space */) record = readExim(line);
   if (record && (!Array.isArray(record) || record.length)) return record;
   return RECORD_MARK.test(line) ? "unreadable" : null;
 }
@@ -129,12 +154,13 @@ function csvCells(line) {
   return cells;
 }
 
-// A header line names columns only: words, spaces, brackets, dots and hyphens between commas.
+// A header line names columns only: words, spaces, brackets, dots and hyphens between commas (no
+// colon, which every log line has in its time).
 const CSV_NAMES = /^"?[\w ().-]+"?(?:,"?[\w ().-]*"?)+\s*$/;
 
 /** Whether a line may be a CSV header: Exchange's "#Fields:" line, or the first line of names. */
 function isCsvHeader(line, csv) {
-  return line.startsWith("#Fields:") || (!csv && line.length < 4000 && CSV_NAMES.test(line) && /recipient/i.test(line));
+  return line.startsWith("#Fields:") || (!csv && line.length < 4000 && !line.includes(":") && CSV_NAMES.test(line) && /recipient/i.test(line));
 }
 
 const eventWord = (value) => String(value).toLowerCase().replace(/[\s_-]+/g, "");
@@ -314,21 +340,28 @@ function timeOf(value) {
 }
 
 const DIAGNOSTIC_TYPE = /^(?:smtp|x-[\w-]+)\s*;\s*/i;
+const ONE_LINE = new Set(["postfix", "exim", "sendmail"]);
 // A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit among them.
 const UNIQUE_ID = /\b(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}\b/g;
 
 /** A recipient of the result from a record: its codes (its reply's, else the format's status),
  * its reason, cached by reply text since a log repeats the same few replies thousands of times. */
 function recipientOf(record, index, cache) {
-  const reply = trimReply(String(record.reply || "").replace(DIAGNOSTIC_TYPE, ""));
+  // A line format's reply is one line already; a JSON or CSV field may be folded or typed ("smtp; 550 ...").
+  const line = ONE_LINE.has(record.format);
+  const reply = line ? capReply(record.reply) : trimReply(String(record.reply || "").replace(DIAGNOSTIC_TYPE, ""));
   // The same reply but for the addresses, queue ids and timestamps in it says the same: looked
-  // up as it is first, then with its ids left out (a log repeats the same few replies).
+  // up as it is first, then with its ids left out, among the replies of the same action and status.
   let shape = record.address && reply.includes(record.address) ? reply.replaceAll(record.address, "\u0000") : reply;
   if (shape.includes("@")) shape = shape.replace(/[\w.+-]+@[\w.-]+/g, "@");
-  const exact = `${record.action}|${record.status}|${record.expired ? 1 : 0}|${record.said}|${shape}`;
-  let known = cache.get(exact);
-  const key = known ? exact : exact.replace(UNIQUE_ID, "#");
-  if (!known) known = cache.get(key);
+  if (record.said || record.expired) shape = `${record.said}|${record.expired}|${shape}`;
+  let statuses = cache.get(record.action);
+  if (!statuses) cache.set(record.action, (statuses = new Map()));
+  let replies = statuses.get(record.status);
+  if (!replies) statuses.set(record.status, (replies = new Map()));
+  let known = replies.get(shape);
+  const key = known ? shape : shape.replace(UNIQUE_ID, "#");
+  if (!known) known = replies.get(key);
   if (!known) {
     const read = reply ? readReply(reply, (code) => Boolean(index.basic && index.basic[code])) : null;
     let basic = read ? read.basic : null;
@@ -346,15 +379,15 @@ function recipientOf(record, index, cache) {
           || (record.said ? { id: record.said, from: "text" } : null);
     known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null,
       provider: providerOf(reply, index) };
-    if (cache.size < 20000) cache.set(key, known);
+    if (replies.size < 20000) replies.set(key, known);
   }
   return {
-    address: record.address.replace(/^<|>$/g, ""),
+    address: line ? record.address : record.address.replace(/^<|>$/g, ""),
     action: record.action === "complained" ? "delivered" : record.action,
     basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
     remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
     reasonFrom: known.reasonFrom, provider: known.provider,
-    time: timeOf(record.time), format: record.format,
+    time: line ? record.time : timeOf(record.time), format: record.format,
   };
 }
 
@@ -402,7 +435,8 @@ export function createLogReader(index) {
         if (header) { csv = header; continue; }
       }
       if (line.startsWith("#")) continue;
-      if (JSON_START.test(line) || (records === 0 && formPost(line, formats) !== null)) {
+      const first = line.charCodeAt(0);
+      if (((first === 123 || first === 91 || first <= 32) && JSON_START.test(line)) || (records === 0 && formPost(line, formats) !== null)) {
         let value;
         try {
           value = JSON.parse(line);
@@ -512,9 +546,9 @@ export function timeKey(time, now = Date.now()) {
   if (!time) return null;
   const syslog = /^([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)/.exec(time);
   if (syslog && syslog[1] in MONTHS) {
-    const year = new Date(now).getUTCFullYear();
-    const at = (y) => Date.UTC(y, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
-    return at(year) > now + 86400000 ? at(year - 1) : at(year);
+    const thisYear = Date.UTC(new Date(now).getUTCFullYear(), MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
+    return thisYear > now + 86400000 ? Date.UTC(new Date(now).getUTCFullYear() - 1, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5])
+      : thisYear;
   }
   const ms = Date.parse(/^\d{4}-\d\d-\d\d \d/.test(time) ? time.replace(" ", "T") : time);
   return Number.isNaN(ms) ? null : ms;
@@ -540,32 +574,48 @@ const DELIVERED = new Set(["delivered", "relayed", "expanded"]);
  * { action, basic, enhanced, reason, verdict, count, domains: {domain: count}, first, last, example }.
  */
 export function createGrouper(index) {
-  const groups = new Map();
+  // Groups by action, then basic code, enhanced code and reason: Maps of Maps, since a recipient's
+  // codes and reason are the same few strings over and over (a key made of them would be a new
+  // string for every record). The time of the last record read, as logs are mostly in order.
+  const byAction = new Map();
+  const groups = [];
   let delivered = 0;
+  let lastTime = null;
+  let lastKey = null;
+  const level = (map, key) => {
+    let next = map.get(key);
+    if (!next) map.set(key, (next = new Map()));
+    return next;
+  };
   return {
     add(r) {
       if (DELIVERED.has(r.action)) { delivered++; return; }
-      const key = `${r.action}|${r.basic}|${r.enhanced}|${r.reason}`;
-      let group = groups.get(key);
+      const byReason = level(level(level(byAction, r.action), r.basic), r.enhanced);
+      let group = byReason.get(r.reason);
       if (!group) {
         group = { action: r.action, basic: r.basic, enhanced: r.enhanced, reason: r.reason, verdict: verdictOf(r, index),
           count: 0, domains: {}, first: null, last: null, firstKey: null, lastKey: null, example: null };
-        groups.set(key, group);
+        byReason.set(r.reason, group);
+        groups.push(group);
       }
       group.count++;
       const at = r.address ? r.address.lastIndexOf("@") : -1;
       const domain = at >= 0 ? r.address.slice(at + 1).toLowerCase() : "(local)";
       group.domains[domain] = (group.domains[domain] || 0) + 1;
       if (r.time && r.time !== group.last) {
+        if (r.time !== lastTime) {
+          lastTime = r.time;
+          lastKey = timeKey(r.time);
+        }
         // Out-of-order records (a merged log, an export sorted newest first) still give the span.
-        const key = timeKey(r.time) ?? group.lastKey ?? 0;
+        const key = lastKey ?? group.lastKey ?? 0;
         if (group.first === null || key < group.firstKey) { group.first = r.time; group.firstKey = key; }
         if (group.last === null || key >= group.lastKey) { group.last = r.time; group.lastKey = key; }
       }
       if (!group.example && r.reply) group.example = r.reply;
     },
     result() {
-      return { groups: [...groups.values()].sort((a, b) => b.count - a.count), delivered };
+      return { groups: [...groups].sort((a, b) => b.count - a.count), delivered };
     },
   };
 }

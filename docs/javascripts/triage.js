@@ -161,26 +161,35 @@ function exampleRow(g) {
   return row;
 }
 
-function select(label, name, options, onChange) {
-  const wrap = el("label", "triage__filter", label + " ");
-  const input = el("select");
+let controlCount = 0;
+
+/** A labelled control (the label names it alone, not the options of a select). */
+function control(tag, label, name) {
+  const wrap = el("div", "triage__filter");
+  const input = el(tag);
   input.name = name;
+  input.id = `triage-${name}-${++controlCount}`;
+  const caption = el("label", null, label);
+  caption.htmlFor = input.id;
+  wrap.append(caption, input);
+  return { wrap, input };
+}
+
+function select(label, name, options, onChange) {
+  const { wrap, input } = control("select", label, name);
   for (const [value, text] of [["", "all"], ...options]) {
     const option = el("option", null, text);
     option.value = value;
     input.append(option);
   }
   input.addEventListener("change", () => onChange(input.value));
-  wrap.append(input);
   return wrap;
 }
 
 function textFilter(label, name, placeholder, onChange) {
-  const wrap = el("label", "triage__filter", label + " ");
-  const input = el("input");
-  Object.assign(input, { type: "search", name, placeholder, spellcheck: false });
+  const { wrap, input } = control("input", label, name);
+  Object.assign(input, { type: "search", placeholder, spellcheck: false });
   input.addEventListener("input", () => onChange(input.value));
-  wrap.append(input);
   return wrap;
 }
 
@@ -283,7 +292,7 @@ export function showProgress(region, file, onCancel) {
   const box = el("div", "triage__progress");
   const label = el("label", null, `Reading ${file.name}`);
   const bar = el("progress");
-  bar.id = `triage-progress-${Date.now()}`;
+  bar.id = `triage-progress-${++controlCount}`;
   label.htmlFor = bar.id;
   Object.assign(bar, { max: Math.max(file.size, 1), value: 0 });
   const cancel = el("button", "md-button", "Cancel");
