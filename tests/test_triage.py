@@ -136,6 +136,10 @@ def big_log(tmp_path_factory):
 def test_a_dropped_50_mb_log_streams_through_the_worker(page: Page, base_url, big_log):
     path, expected = big_log
     page.goto(f"{base_url}/lookup/")
+    # A small log first: the worker, its index and the table's code are loaded before memory is
+    # watched, so what is measured is what the big file costs (the benchmark measures a cold page).
+    page.locator("input.lookup__file").set_input_files(str(FIXTURES / "exim" / "mainlog"))
+    expect(page.locator(".triage__table")).to_be_visible()
     page.evaluate(WATCH_LONG_TASKS)
     seen: set[int] = set()
     with PeakRss() as memory:
