@@ -42,10 +42,19 @@ const EXIM_ACTIONS = { "**": "failed", "==": "delayed", "=>": "delivered", "->":
 // the original address in angle brackets.
 const EXIM_FIELDS = /^\s*(?:(?:<[^>]*>|\([^)]*\)|[A-Za-z]+=(?:"[^"]*"|\S+)|\[[^\]]*\](?::\d+)?:?|defer \(-?\d+\):?|K|\*)\s*)*:?\s*/;
 const EXIM_CONFIRMATION = /\bC="([^"]*)"/;
-const SENDMAIL = /\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=(\S+?),\s+(.*?)\bstat=(.*)$/;
+const SENDMAIL_DAEMON = /\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:/g;
+// Tried at the daemon's first mark only (sticky): from every mark of a long line, quadratic.
+const SENDMAIL = /(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=(\S+?),\s+(.*?)\bstat=(.*)$/y;
 const DSN_FIELD = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
 // What makes a line look like a delivery record of some format, even when it cannot be read.
-const RECORD_MARK = /\bto=.*\bstatus=(?:sent|bounced|deferred|expired|undeliverable)|\bNOQUEUE: reject:|\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:.*\bstat=|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
+// The marks of a delivery record. A pair of marks is looked for as the second after the first
+// place of the first: one expression `first.*second` would be tried from every place the first
+// occurs, quadratic on a long line that repeats it.
+const RECORD_MARK = /\bNOQUEUE: reject:|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
+const RECORD_MARK_PAIRS = [
+  [/\bto=/g, /\bstatus=(?:sent|bounced|deferred|expired|undeliverable)/g],
+  [SENDMAIL_DAEMON, /\bstat=/g],
+];
 const SYSLOG_TIME = /^(?:<\d+>\d?\s*)?((?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?))/;
 
 const capReply = (t) => (t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t);
@@ -106,6 +115,9 @@ function readExim(line) {
 }
 
 function readSendmail(line) {
+  const at = line.search(SENDMAIL_DAEMON);
+  if (at < 0) return null;
+  SENDMAIL.lastIndex = at;
   const m = SENDMAIL.exec(line);
   if (!m) return null;
   const stat = m[3].trim();
@@ -128,7 +140,17 @@ function readLine(line) {
   if (!record && line.includes("stat=")) record = readSendmail(line);
   if (!record && line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 32 /* space */) record = readExim(line);
   if (record && (!Array.isArray(record) || record.length)) return record;
-  return RECORD_MARK.test(line) ? "unreadable" : null;
+  return hasRecordMark(line) ? "unreadable" : null;
+}
+
+function hasRecordMark(line) {
+  if (RECORD_MARK.test(line)) return true;
+  return RECORD_MARK_PAIRS.some(([first, second]) => {
+    first.lastIndex = 0;
+    if (!first.test(line)) return false;
+    second.lastIndex = first.lastIndex;
+    return second.test(line);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import { decode } from "../../docs/javascripts/decode.js";
-import { createGrouper, createLogReader, groupRecipients, timeKey } from "../../docs/javascripts/logs.js";
+import { createGrouper, createLogReader, groupRecipients, isLog, timeKey } from "../../docs/javascripts/logs.js";
 import { filterGroups, sortGroups, triageCsv } from "../../docs/javascripts/triage.js";
 import { index, load } from "./data.mjs";
 
@@ -96,6 +96,18 @@ describe("codes are the line's own", () => {
     const [sent, unknown] = decode(line, index).recipients;
     assert.deepEqual([sent.basic, sent.enhanced, sent.action], [null, "2.0.0", "delivered"]);
     assert.deepEqual([unknown.basic, unknown.enhanced, unknown.reason], [null, "5.1.1", "unknown-recipient"]);
+  });
+
+  test("a long line that repeats a record's first mark is read in linear time", () => {
+    const CEILING_MS = 50; // generous: each takes about a millisecond, quadratic reading took hundreds
+    for (const line of ["to=<a@example.org> status=".repeat(4000), "stat= " + "sm-mta[1]: Q: to=<a@example.org>, ".repeat(3000)]) {
+      const start = performance.now();
+      const r = decode(line, index);
+      const ms = performance.now() - start;
+      assert.ok(ms < CEILING_MS, `${Math.round(ms)} ms for ${JSON.stringify(line.slice(0, 30))}`);
+      assert.equal(isLog(line, index), false);
+      assert.notEqual(r.kind, "log");
+    }
   });
 
   test("syslog times without a year fall in the twelve months before now", () => {
