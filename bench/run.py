@@ -8,6 +8,7 @@ README's "Benchmark" section:
   build.py    a. the hooks' cost; b. growth with the data
   browser.py  c. the decoder in Chromium; d. its index, gzipped; e. Lighthouse
   package.py  f. the npm package's size; g. its command line's speed
+  logs.py     h. triage of a 100 MB log in Chromium, against one regular expression's pass
 
 Needs `scripts/setup --test` (the venv with playwright, Chromium, the npm tools).
 """
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # sit
 
 import browser  # noqa: E402
 import build  # noqa: E402
+import logs  # noqa: E402
 import package  # noqa: E402
 from results import Row, say, table  # noqa: E402
 from site_host import ROOT, build_site  # noqa: E402
@@ -36,7 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=5, help="builds per variant for the medians (default 5)")
     parser.add_argument("--factor", type=int, default=10, help="growth of the synthetic data (default 10)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: a,b,c,d,e,f,g")
+    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: a,b,c,d,e,f,g,h")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and print its path")
     parser.add_argument("--project", type=Path, default=ROOT, help="the project to measure (default: this one)")
     args = parser.parse_args()
@@ -57,8 +59,8 @@ def main() -> int:
             add(build.hooks_vs_static(root, scratch, args.runs, real_site))
         if "b" not in skip:
             add(build.growth(root, scratch, args.runs, args.factor))
-        if {"c", "d", "e"} - skip and not (real_site / "index.html").exists():
-            say("building the real site for c, d, e")
+        if {"c", "d", "e", "h"} - skip and not (real_site / "index.html").exists():
+            say("building the real site for c, d, e, h")
             result = build_site(root, real_site, "--quiet")
             if result.returncode != 0:
                 raise SystemExit(f"build of {root} failed:\n{result.stderr[-3000:]}")
@@ -75,6 +77,8 @@ def main() -> int:
                 add(package.package_size(tarball))
             if "g" not in skip:
                 add(package.cli_speed(user, args.runs))
+        if "h" not in skip:
+            add(logs.log_triage(real_site, scratch))
     finally:
         if args.keep:
             say(f"scratch kept: {scratch}")

@@ -57,7 +57,10 @@ def build_index(catalog: Catalog) -> dict:
                     "servers": list(catalog.formats.remote_server_phrases),
                     "senders": list(catalog.formats.report_senders),
                     "returned": list(catalog.formats.returned_marks), "forwarded": list(catalog.formats.forward_marks),
-                    "json": catalog.formats.json_fields, "events": catalog.formats.json_events},
+                    "json": catalog.formats.json_fields, "events": catalog.formats.json_events,
+                    "csv": catalog.formats.csv_columns, "csv_events": catalog.formats.csv_events,
+                    "csv_reasons": catalog.formats.csv_event_reasons,
+                    "verdicts": catalog.formats.log_verdicts},
     }
 
 

@@ -440,8 +440,12 @@ class FormatsFile(Record):
         Field("report_senders", Texts()),
         Field("returned_marks", Texts()),
         Field("forward_marks", Texts()),
-        Field("json_fields", TextLists("form_posts", "recipient", "recipient_lists", "event", "status", "reply", "server", "time")),
+        Field("json_fields", TextLists("form_posts", "embedded", "recipient", "recipient_lists", "event", "status", "reply", "server", "time")),
         Field("json_events", TextLists("failed", "delayed", "delivered", "complained")),
+        Field("csv_columns", TextLists("address", "event", "reply", "time")),
+        Field("csv_events", TextLists("failed", "delayed", "delivered", "expanded", "other")),
+        Field("csv_event_reasons", TextLists()),
+        Field("log_verdicts", TextLists("drop", "retry")),
     ])
 
 

@@ -1,7 +1,7 @@
 """Each kind of bad data stops loading with one clear message naming the file, the line and the code.
 
 The cases mutate one file of a small, valid data folder (tests/fixtures/minimal) copied into a
-temporary folder: codes.yaml, guides.yaml or providers/example-mail.yaml."""
+temporary folder: codes.yaml, guides.yaml, formats.yaml or providers/example-mail.yaml."""
 
 from __future__ import annotations
 
@@ -96,6 +96,8 @@ CASES = [
      "subject 1 is listed twice", None, ("  - subject: 1", 2)),
     ("code-in-prose-unknown", CODES, replace_once("    detail: A detail.\n    causes: [No such user.]", "    detail: As `5.9.1` says.\n    causes: [No such user.]"),
      "field 'detail' mentions `5.9.1`", "550", (CODE_550, 1)),
+    ("verdict-of-no-guide", "formats.yaml", replace_once("  drop: [unknown-recipient]", "  drop: [no-such-guide]"),
+     "log_verdicts names 'no-such-guide', which is not the id of a guide", None, ("report_phrases:", 1)),
 ]
 
 

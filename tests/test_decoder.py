@@ -7,6 +7,8 @@ test writes what they need as JSON and points them at it through environment var
   PROVIDER_REPLIES  every provider reply with its codes, provider, reason and the pages of its codes
   BOUNCES           the whole-message fixtures of tests/fixtures/bounces/ with their expected answers
   REASONS           tests/fixtures/reasons.yaml: reply texts and the reason an expert gives them
+  LOG_FIXTURES      the logs and exports of tests/fixtures/logs/ with their expected triage tables
+  GENERATED_LOG     a generated mixed log with 5 % unreadable lines (tests/log_generator.py) and its table
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT
+from log_generator import generate
 from urls import reply_links
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,6 +53,20 @@ def bounce_expectations() -> list[dict]:
     return cases
 
 
+def log_expectations() -> list[dict]:
+    cases = []
+    for expected in sorted((FIXTURES / "logs").glob("*/expected.yaml")):
+        for name, case in yaml.safe_load(expected.read_text()).items():
+            cases.append({"file": str(expected.parent / name), "family": expected.parent.name, "expected": case})
+    return cases
+
+
+def test_log_fixtures_are_all_listed():
+    listed = {c["file"] for c in log_expectations()}
+    on_disk = {str(p) for p in (FIXTURES / "logs").glob("*/*") if p.name != "expected.yaml"}
+    assert listed == on_disk, sorted(on_disk ^ listed)
+
+
 def test_bounce_fixtures_are_many_and_varied():
     cases = bounce_expectations()
     sources = {c["reporter"] for c in cases if c.get("reporter")} | {
@@ -69,7 +86,11 @@ def test_decoder_node_tests_pass(site, catalog, tmp_path):
         "PROVIDER_REPLIES": reply_expectations(catalog),
         "BOUNCES": bounce_expectations(),
         "REASONS": yaml.safe_load((FIXTURES / "reasons.yaml").read_text()),
+        "LOG_FIXTURES": log_expectations(),
     }
+    log_text, log_table = generate(2 * 1024 * 1024, mixed=True, unreadable=0.05)
+    (tmp_path / "generated.log").write_text(log_text)
+    files["GENERATED_LOG"] = {"file": str(tmp_path / "generated.log"), "expected": log_table}
     assert len(files["REASONS"]) >= MIN_REASON_TEXTS
     env = {**os.environ, "LOOKUP_INDEX": str(site / "lookup-index.json")}
     for name, value in files.items():

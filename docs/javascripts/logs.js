@@ -27,56 +27,135 @@ const MAX_REPLY_CHARS = 500;
 // Line formats
 // ---------------------------------------------------------------------------------------------
 
-const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;]+";
-const POSTFIX = new RegExp(`\\b(?:postfix|postfix-[\\w.-]+)\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<(${ADDRESS})>,(.*?)\\bstatus=(sent|bounced|deferred|expired|undeliverable)\\b\\s*(?:\\((.*)\\))?`);
-const POSTFIX_DSN = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
-const POSTFIX_REJECT = new RegExp(`\\bpostfix\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
+const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;:]+";
+// A Postfix delivery line is read with plain string searches around one anchored expression: a
+// log has hundreds of thousands of them (see bench/, part f).
+const POSTFIX_DAEMON = /postfix(?:-[\w.-]+)?\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=</y;
+const IS_ADDRESS = new RegExp(`^${ADDRESS}$`);
+const DSN_AT = /[245]\.\d{1,3}\.\d{1,3}\b/y;
+const POSTFIX_ACTIONS = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" };
+const POSTFIX_STATUSES = Object.keys(POSTFIX_ACTIONS);
+const POSTFIX_REJECT = new RegExp(`\\bpostfix(?:-[\\w.-]+)?\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
 const EXIM = new RegExp(`^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s+(?:\\[\\d+\\]\\s+)?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4})\\s+(\\*\\*|==|=>|->)\\s+(${ADDRESS})(.*)$`);
-const SENDMAIL = new RegExp(`\\b(?:sendmail|sm-mta|sm-msp-queue)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+to=<?(${ADDRESS})>?,(.*?)\\bstat=(.*)$`);
-const SENDMAIL_DSN = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
+const EXIM_ACTIONS = { "**": "failed", "==": "delayed", "=>": "delivered", "->": "delivered" };
+// Exim's fields before its reply (R=router T=transport H=host [ip] X=tls C="..."), its errno and
+// the original address in angle brackets.
+const EXIM_FIELDS = /^\s*(?:(?:<[^>]*>|\([^)]*\)|[A-Za-z]+=(?:"[^"]*"|\S+)|\[[^\]]*\](?::\d+)?:?|defer \(-?\d+\):?|K|\*)\s*)*:?\s*/;
+const EXIM_CONFIRMATION = /\bC="([^"]*)"/;
+const SENDMAIL_DAEMON = /\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:/g;
+// Tried at the daemon's first mark only (sticky): from every mark of a long line, quadratic.
+const SENDMAIL = /(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=(\S+?),\s+(.*?)\bstat=(.*)$/y;
+const DSN_FIELD = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
 // What makes a line look like a delivery record of some format, even when it cannot be read.
-const RECORD_MARK = /\bstatus=(?:sent|bounced|deferred|expired)|\bNOQUEUE: reject:|\bstat=|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
+// The marks of a delivery record. A pair of marks is looked for as the second after the first
+// place of the first: one expression `first.*second` would be tried from every place the first
+// occurs, quadratic on a long line that repeats it.
+const RECORD_MARK = /\bNOQUEUE: reject:|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
+const RECORD_MARK_PAIRS = [
+  [/\bto=/g, /\bstatus=(?:sent|bounced|deferred|expired|undeliverable)/g],
+  [SENDMAIL_DAEMON, /\bstat=/g],
+];
 const SYSLOG_TIME = /^(?:<\d+>\d?\s*)?((?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?))/;
 
-function trimReply(text) {
-  const t = (text || "").replace(/\s+/g, " ").trim();
-  return t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t;
+const capReply = (t) => (t.length > MAX_REPLY_CHARS ? t.slice(0, MAX_REPLY_CHARS - 1) + "…" : t);
+const trimReply = (text) => capReply(text.replace(/\s+/g, " ").trim());
+
+/** The time a syslog line starts with: "Nov 29 10:15:01" (checked by its shape first) or ISO 8601. */
+function syslogTime(line) {
+  if (line.charCodeAt(3) === 32 && line.charCodeAt(9) === 58 && line.charCodeAt(12) === 58 && line.charCodeAt(6) === 32) return line.slice(0, 15);
+  return (SYSLOG_TIME.exec(line) || [])[1] || null;
 }
 
-/** One record from one line, or null (not a record), or "unreadable". */
+function readPostfix(line) {
+  const to = line.indexOf("to=<");
+  const daemon = to > 0 ? line.lastIndexOf("postfix", to) : -1;
+  if (daemon >= 0) {
+    POSTFIX_DAEMON.lastIndex = daemon;
+    if (POSTFIX_DAEMON.test(line) && POSTFIX_DAEMON.lastIndex === to + 4) return readPostfixDelivery(line, to + 4);
+  }
+  const m = line.includes("NOQUEUE:") ? POSTFIX_REJECT.exec(line) : null;
+  return m ? { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: syslogTime(line) } : null;
+}
+
+/** "to=<address>, relay=..., dsn=5.1.1, status=bounced (reply)", from the address on. */
+function readPostfixDelivery(line, from) {
+  const close = line.indexOf(">,", from);
+  const address = close > 0 ? line.slice(from, close) : "";
+  const at = close > 0 ? line.indexOf(" status=", close) : -1;
+  if (at < 0 || !IS_ADDRESS.test(address)) return null;
+  const word = POSTFIX_STATUSES.find((w) => line.startsWith(w, at + 8));
+  const end = at + 8 + (word ? word.length : 0);
+  const after = line.charCodeAt(end);
+  if (!word || (after >= 97 && after <= 122)) return null;
+  const action = POSTFIX_ACTIONS[word];
+  const last = line.lastIndexOf(")");
+  const reply = line.charCodeAt(end) === 32 && line.charCodeAt(end + 1) === 40 && last > end ? line.slice(end + 2, last) : "";
+  const dsn = line.lastIndexOf(" dsn=", at);
+  DSN_AT.lastIndex = dsn + 5;
+  const status = dsn > close && DSN_AT.test(line) ? line.slice(dsn + 5, DSN_AT.lastIndex) : null;
+  return { format: "postfix", address, action, status, reply, time: syslogTime(line), expired: word === "expired" };
+}
+
+function readExim(line) {
+  const m = EXIM.exec(line);
+  if (!m) return null;
+  const action = EXIM_ACTIONS[m[2]];
+  const rest = m[4];
+  let reply;
+  if (action === "delivered") {
+    // The receiving server's confirmation, C="250 2.0.0 OK ...", where Exim logs it.
+    reply = (EXIM_CONFIRMATION.exec(rest) || [])[1] || "";
+  } else {
+    // The reply follows "SMTP error from remote mail server after <command>:"; Exim's own reasons
+    // ("Unrouteable address", "retry time not reached") follow its fields.
+    const smtp = rest.indexOf("SMTP error from remote mail server");
+    reply = smtp >= 0 ? rest.slice(smtp) : rest.replace(EXIM_FIELDS, "");
+  }
+  return { format: "exim", address: m[3], action, status: null, reply, time: m[1] };
+}
+
+function readSendmail(line) {
+  const at = line.search(SENDMAIL_DAEMON);
+  if (at < 0) return null;
+  SENDMAIL.lastIndex = at;
+  const m = SENDMAIL.exec(line);
+  if (!m) return null;
+  const stat = m[3].trim();
+  const dsn = DSN_FIELD.exec(m[2]);
+  const sent = /^sent\b/i.test(stat);
+  if (/^queued\b/i.test(stat)) return null; // accepted into the queue, not yet tried
+  const action = sent ? "delivered" : /^deferred\b/i.test(stat) || (dsn && dsn[1][0] === "4") ? "delayed" : "failed";
+  // "Sent (<the server's words>)", "Deferred: <reason>", or the reason itself ("User unknown").
+  const reply = sent ? (/^sent\s*\((.*)\)\s*$/i.exec(stat) || [])[1] || "" : stat.replace(/^deferred:\s*/i, "");
+  const time = syslogTime(line);
+  // One line may name several recipients: to=<a@example.org>,<b@example.org>
+  const addresses = m[1].split(",").map((a) => a.replace(/^<|>$/g, "").trim()).filter(Boolean);
+  return addresses.map((address) => ({ format: "sendmail", address, action, status: dsn ? dsn[1] : null, reply, time }));
+}
+
+/** The records of one line (a record or a list), or null (not a record), or "unreadable". The
+ * cheap test of each format's mark comes before its regular expression. */
 function readLine(line) {
-  let m = POSTFIX.exec(line);
-  if (m) {
-    const action = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" }[m[3]];
-    const dsn = POSTFIX_DSN.exec(m[2]);
-    return { format: "postfix", address: m[1], action, status: dsn ? dsn[1] : null, reply: m[4] || "",
-      time: (SYSLOG_TIME.exec(line) || [])[1] || null, expired: m[3] === "expired" };
-  }
-  m = POSTFIX_REJECT.exec(line);
-  if (m) return { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: (SYSLOG_TIME.exec(line) || [])[1] || null };
-  m = EXIM.exec(line);
-  if (m) {
-    const action = m[2] === "**" ? "failed" : m[2] === "==" ? "delayed" : "delivered";
-    const rest = m[4];
-    // The reply follows "H=host [ip]:", "SMTP error from remote mail server after ...:", or the
-    // address itself ("** bob@example.org: Unrouteable address").
-    const reply = action === "delivered" ? "" : rest.replace(/^\s*(?:<[^>]*>\s*)?(?:\([^)]*\)\s*)?/, "").replace(/^(?:[A-Z]=\S+\s+)*/, "")
-      .replace(/^H=\S+\s+\[[^\]]*\](?::\d+)?\s*(?:X=\S+\s+)?(?:CV=\S+\s+)?(?:DN="[^"]*"\s+)?(?:C="[^"]*"\s+)?/, "").replace(/^:\s*/, "");
-    return { format: "exim", address: m[3], action, status: null, reply, time: m[1] };
-  }
-  m = SENDMAIL.exec(line);
-  if (m) {
-    const stat = m[3].trim();
-    const dsn = SENDMAIL_DSN.exec(m[2]);
-    const action = /^sent\b/i.test(stat) ? "delivered" : /^deferred\b/i.test(stat) || (dsn && dsn[1][0] === "4") ? "delayed" : "failed";
-    return { format: "sendmail", address: m[1], action, status: dsn ? dsn[1] : null,
-      reply: action === "delivered" ? "" : stat.replace(/^deferred:\s*/i, ""), time: (SYSLOG_TIME.exec(line) || [])[1] || null };
-  }
-  return RECORD_MARK.test(line) ? "unreadable" : null;
+  let record = line.includes("postfix") ? readPostfix(line) : null;
+  if (!record && line.includes("stat=")) record = readSendmail(line);
+  if (!record && line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 32 /* space */) record = readExim(line);
+  if (record && (!Array.isArray(record) || record.length)) return record;
+  return hasRecordMark(line) ? "unreadable" : null;
+}
+
+function hasRecordMark(line) {
+  if (RECORD_MARK.test(line)) return true;
+  return RECORD_MARK_PAIRS.some(([first, second]) => {
+    first.lastIndex = 0;
+    if (!first.test(line)) return false;
+    second.lastIndex = first.lastIndex;
+    return second.test(line);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV exports: Exchange Server message tracking, Microsoft 365 message trace
+// CSV exports: Exchange Server message tracking, Microsoft 365 message trace (columns and event
+// names from data/formats.yaml)
 // ---------------------------------------------------------------------------------------------
 
 function csvCells(line) {
@@ -97,43 +176,48 @@ function csvCells(line) {
   return cells;
 }
 
-const CSV_COLUMNS = {
-  // Exchange message tracking (#Fields:) and the Microsoft 365 message trace, in their spellings.
-  address: ["recipient-address", "recipient_address", "recipient address", "recipient", "recipientaddress"],
-  event: ["event-id", "event_id", "event", "status", "delivery_status", "deliverystatus"],
-  reply: ["recipient-status", "recipient_status", "recipient status", "detail", "details", "reason"],
-  time: ["date-time", "date_time", "origin_timestamp_utc", "date (utc)", "received", "date", "timestamp"],
-};
-const CSV_EVENTS = {
-  deliver: "delivered", delivered: "delivered", send: "delivered", sent: "delivered", expanded: "expanded",
-  fail: "failed", failed: "failed", "filtered as spam": "failed", quarantined: "failed", dropped: "failed",
-  defer: "delayed", deferred: "delayed", pending: "delayed", "getting status": null, resolve: null,
-  receive: null, submit: null, dsn: null, transfer: null, redirect: null, poison: null, badmail: null, none: null,
-};
+// A header line names columns only: words, spaces, brackets, dots and hyphens between commas (no
+// colon, which every log line has in its time).
+const CSV_NAMES = /^"?[\w ().-]+"?(?:,"?[\w ().-]*"?)+\s*$/;
 
-function csvHeader(line) {
-  const fields = line.replace(/^#Fields:\s*/i, "");
-  const names = csvCells(fields).map((n) => n.trim().toLowerCase());
+/** Whether a line may be a CSV header: Exchange's "#Fields:" line, or the first line of names. */
+function isCsvHeader(line, csv) {
+  return line.startsWith("#Fields:") || (!csv && line.length < 4000 && !line.includes(":") && CSV_NAMES.test(line) && /recipient/i.test(line));
+}
+
+const eventWord = (value) => String(value).toLowerCase().replace(/[\s_-]+/g, "");
+
+/** The column numbers of a CSV header line, or null when it names no recipient and event columns. */
+function csvHeader(line, formats) {
+  const names = csvCells(line.replace(/^#Fields:\s*/i, "")).map((n) => n.trim().toLowerCase());
   const column = {};
-  for (const [key, spellings] of Object.entries(CSV_COLUMNS)) {
+  for (const [key, spellings] of Object.entries(formats.csv || {})) {
     column[key] = names.findIndex((n) => spellings.includes(n));
   }
   return column.address >= 0 && column.event >= 0 ? column : null;
 }
 
-function readCsvRow(line, column) {
+function csvAction(event, formats) {
+  for (const [action, words] of Object.entries(formats.csv_events || {})) {
+    if (words.includes(event)) return action === "other" ? null : action;
+  }
+  return undefined;
+}
+
+function readCsvRow(line, column, formats) {
   const cells = csvCells(line);
   if (cells.length <= Math.max(column.address, column.event)) return "unreadable";
-  const event = cells[column.event].trim().toLowerCase();
-  if (!(event in CSV_EVENTS)) return "unreadable";
-  const action = CSV_EVENTS[event];
-  if (!action) return null;
+  const event = eventWord(cells[column.event].trim());
+  const action = csvAction(event, formats);
+  if (action === undefined) return "unreadable";
+  if (action === null) return null;
   const addresses = cells[column.address].split(/;/).map((a) => a.trim()).filter(Boolean);
   if (!addresses.length || !addresses.every((a) => a.includes("@"))) return "unreadable";
+  // Several recipients: their statuses in the same order, each starting with its reply code.
   const replies = column.reply >= 0 ? (cells[column.reply] || "").split(/;(?=\s*\d{3}[\s-])/) : [];
-  return addresses.map((address, i) => ({ format: "csv", address, action,
-    status: null, reply: action === "delivered" ? "" : (replies[i] ?? replies[0] ?? ""),
-    time: column.time >= 0 ? cells[column.time] || null : null }));
+  const time = column.time >= 0 ? cells[column.time] || null : null;
+  const said = Object.keys(formats.csv_reasons || {}).find((id) => formats.csv_reasons[id].includes(event)) ?? null;
+  return addresses.map((address, i) => ({ format: "csv", address, action, status: null, reply: replies[i] ?? replies[0] ?? "", time, said }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +291,15 @@ function jsonRecords(value, formats) {
         }
       }
     }
+    // A notification carried as a JSON string inside another (Amazon SNS's "Message").
+    for (const name of fields.embedded || []) {
+      if (typeof node[name] !== "string" || !node[name].startsWith("{")) continue;
+      try {
+        walk(JSON.parse(node[name]), here, depth + 1);
+      } catch {
+        // Not JSON after all: a message text that starts with a brace.
+      }
+    }
     for (const [key, v] of Object.entries(node)) {
       if (key === "mail" || key === "destination" || key === "commonHeaders" || key === "headers") continue; // SES: the original message
       if (v && typeof v === "object" && !(fields.recipient_lists || []).includes(key) || (Array.isArray(v) && v.some((x) => x && typeof x === "object"))) {
@@ -259,12 +352,38 @@ function jsonValues(text, formats) {
 // Records -> recipients
 // ---------------------------------------------------------------------------------------------
 
+/** A record's time as written, but a service's Unix time (seconds or milliseconds) as ISO 8601. */
+function timeOf(value) {
+  if (value === null || value === undefined || value === "") return null;
+  const text = String(value).trim();
+  if (/^\d{9,10}(?:\.\d+)?$/.test(text)) return new Date(Number(text) * 1000).toISOString();
+  if (/^\d{12,13}$/.test(text)) return new Date(Number(text)).toISOString();
+  return text;
+}
+
+const DIAGNOSTIC_TYPE = /^(?:smtp|x-[\w-]+)\s*;\s*/i;
+const ONE_LINE = new Set(["postfix", "exim", "sendmail"]);
+// A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit among them.
+const UNIQUE_ID = /\b(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}\b/g;
+
 /** A recipient of the result from a record: its codes (its reply's, else the format's status),
  * its reason, cached by reply text since a log repeats the same few replies thousands of times. */
 function recipientOf(record, index, cache) {
-  const reply = trimReply(String(record.reply || "").replace(/^(?:smtp|x-[\w-]+)\s*;\s*/i, ""));
-  const key = `${record.action}|${record.status}|${reply.replace(/[\w.+-]+@[\w.-]+/g, "@").replace(/\d{5,}|\b[0-9A-F]{8,}\b/g, "#")}`;
-  let known = cache.get(key);
+  // A line format's reply is one line already; a JSON or CSV field may be folded or typed ("smtp; 550 ...").
+  const line = ONE_LINE.has(record.format);
+  const reply = line ? capReply(record.reply) : trimReply(String(record.reply || "").replace(DIAGNOSTIC_TYPE, ""));
+  // The same reply but for the addresses, queue ids and timestamps in it says the same: looked
+  // up as it is first, then with its ids left out, among the replies of the same action and status.
+  let shape = record.address && reply.includes(record.address) ? reply.replaceAll(record.address, "\u0000") : reply;
+  if (shape.includes("@")) shape = shape.replace(/[\w.+-]+@[\w.-]+/g, "@");
+  if (record.said || record.expired) shape = `${record.said}|${record.expired}|${shape}`;
+  let statuses = cache.get(record.action);
+  if (!statuses) cache.set(record.action, (statuses = new Map()));
+  let replies = statuses.get(record.status);
+  if (!replies) statuses.set(record.status, (replies = new Map()));
+  let known = replies.get(shape);
+  const key = known ? shape : shape.replace(UNIQUE_ID, "#");
+  if (!known) known = replies.get(key);
   if (!known) {
     const read = reply ? readReply(reply, (code) => Boolean(index.basic && index.basic[code])) : null;
     let basic = read ? read.basic : null;
@@ -276,60 +395,95 @@ function recipientOf(record, index, cache) {
       basic = String(record.status);
     }
     if (!enhanced && status && (!basic || basic[0] === status[0])) enhanced = status;
-    const reason = record.action === "delivered" || record.action === "relayed" ? { id: "delivered", from: "text" }
+    const reason = record.action === "delivered" || record.action === "relayed" || record.action === "expanded" ? { id: "delivered", from: "text" }
       : record.action === "complained" ? { id: "feedback-report", from: "text" }
-        : reasonOf(reply, { basic, enhanced }, index) || (record.expired ? { id: "expired-in-queue", from: "text" } : null);
+        : reasonOf(reply, { basic, enhanced }, index) || (record.expired ? { id: "expired-in-queue", from: "text" } : null)
+          || (record.said ? { id: record.said, from: "text" } : null);
     known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null,
       provider: providerOf(reply, index) };
-    if (cache.size < 20000) cache.set(key, known);
+    if (replies.size < 20000) replies.set(key, known);
   }
   return {
-    address: record.address.replace(/^<|>$/g, ""),
+    address: line ? record.address : record.address.replace(/^<|>$/g, ""),
     action: record.action === "complained" ? "delivered" : record.action,
     basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
     remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
     reasonFrom: known.reasonFrom, provider: known.provider,
-    time: record.time || null, format: record.format,
+    time: line ? record.time : timeOf(record.time), format: record.format,
   };
 }
 
+const JSON_START = /^\s*[\[{]/;
+
 /**
  * A reader for a log given in chunks: push() each chunk (lines may span chunks), then end(). Each
- * returns the recipients read so far from complete lines; `unreadable` counts the rest.
+ * returns the recipients read from the complete lines it was given; `state` counts the lines read
+ * and the unreadable ones. Formats may be mixed, line by line: a CSV header switches CSV rows on,
+ * a line that is a JSON object is one event (JSON lines); a JSON document that spans lines (an
+ * array, a pretty-printed export, a webhook's form post) is read whole at the end.
  */
 export function createLogReader(index) {
   const cache = new Map();
+  const formats = index.formats || {};
   let carry = "";
   let csv = null;
-  let json = null;
+  let spanning = null; // the lines of a JSON document that spans lines
+  let records = 0;
   const state = { unreadable: 0, lines: 0, reporter: null };
-  const formats = index.formats || {};
-  function lines(text) {
-    const out = [];
-    for (const line of text.split(/\r?\n/)) {
-      if (json !== null) { json.push(line); continue; }
+
+  function fromJson(value, text, out) {
+    // A sending service's export names the service in its field names ("sg_event_id"): a
+    // record whose reply names no other provider is the service's own verdict.
+    if (state.reporter === null) state.reporter = providerOf(text.slice(0, 4000), index) || undefined;
+    for (const r of jsonRecords(value, formats)) {
+      const read = recipientOf(r, index, cache);
+      out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
+    }
+  }
+
+  function readLines(text, out) {
+    let from = 0;
+    while (from <= text.length) {
+      let to = text.indexOf("\n", from);
+      if (to === -1) to = text.length;
+      let line = text.slice(from, to);
+      from = to + 1;
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      if (spanning !== null) { spanning.push(line); continue; }
       state.lines++;
       if (!line || line.length > 100000) continue;
-      if (line.startsWith("#Fields:") || (!csv && /(?:^|,)"?(?:recipient[ _-]?address|recipient)"?\s*(?:,|$)/i.test(line) && line.includes(","))) {
-        const header = csvHeader(line);
+      if (isCsvHeader(line, csv)) {
+        const header = csvHeader(line, formats);
         if (header) { csv = header; continue; }
       }
       if (line.startsWith("#")) continue;
-      let record = csv && line.includes(",") ? readCsvRow(line, csv) : null;
+      const first = line.charCodeAt(0);
+      if (((first === 123 || first === 91 || first <= 32) && JSON_START.test(line)) || (records === 0 && formPost(line, formats) !== null)) {
+        let value;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          if (records === 0 && out.length === 0) spanning = [line];
+          else state.unreadable++;
+          continue;
+        }
+        const before = out.length;
+        fromJson(value, line, out);
+        records += out.length - before;
+        continue;
+      }
+      let record = csv && line.includes(",") ? readCsvRow(line, csv, formats) : null;
       if (record === null || record === "unreadable") {
         const fromLine = readLine(line);
         if (fromLine !== null) record = fromLine;
       }
-      if (record === null && (/^\s*[\[{]/.test(line) || formPost(line, formats) !== null) && out.length === 0 && state.lines <= 2) {
-        json = [line];
-        continue;
-      }
       if (record === "unreadable") state.unreadable++;
-      else if (Array.isArray(record)) for (const r of record) out.push(recipientOf(r, index, cache));
-      else if (record) out.push(recipientOf(record, index, cache));
+      else if (Array.isArray(record)) for (const r of record) { out.push(recipientOf(r, index, cache)); records++; }
+      else if (record) { out.push(recipientOf(record, index, cache)); records++; }
     }
     return out;
   }
+
   return {
     state,
     push(chunk) {
@@ -337,29 +491,23 @@ export function createLogReader(index) {
       const cut = text.lastIndexOf("\n");
       if (cut === -1) { carry = text; return []; }
       carry = text.slice(cut + 1);
-      return lines(text.slice(0, cut));
+      return readLines(text.slice(0, cut), []);
     },
     end() {
-      const out = carry ? lines(carry) : [];
+      const out = carry ? readLines(carry, []) : [];
       carry = "";
-      if (json !== null) {
-        const text = json.join("\n");
+      if (spanning !== null) {
+        const text = spanning.join("\n");
+        spanning = null;
         const parsed = jsonValues(text, formats);
         if (parsed) {
           state.unreadable += parsed.bad;
-          // A sending service's export names the service in its field names ("sg_event_id"): a
-          // record whose reply names no other provider is the service's own verdict.
-          state.reporter = providerOf(text.slice(0, 4000), index);
-          for (const value of parsed.values) {
-            for (const r of jsonRecords(value, formats)) {
-              const read = recipientOf(r, index, cache);
-              out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
-            }
-          }
+          for (const value of parsed.values) fromJson(value, text, out);
         } else {
           state.unreadable++;
         }
       }
+      if (state.reporter === undefined) state.reporter = null;
       return out;
     },
   };
@@ -368,17 +516,18 @@ export function createLogReader(index) {
 /** Whether the text is a log or an export to triage: two delivery records or more in its first
  * lines, a CSV export with a recipient column, or JSON events that name recipients. */
 export function isLog(text, index) {
+  const formats = index.formats || {};
   const head = text.slice(0, 200000);
-  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head, index.formats || {});
-  if (json && json.values.some((v) => jsonRecords(v, index.formats || {}).length > 0)) return true;
+  const json = jsonValues(head.length < text.length ? head.split("\n").slice(0, -1).join("\n") : head, formats);
+  if (json && json.values.some((v) => jsonRecords(v, formats).length > 0)) return true;
   let records = 0;
   let csv = null;
   for (const line of head.split(/\r?\n/, 2000)) {
-    if (line.startsWith("#Fields:") || (!csv && /recipient/i.test(line) && line.includes(","))) {
-      csv = csvHeader(line) || csv;
+    if (isCsvHeader(line, csv)) {
+      csv = csvHeader(line, formats) || csv;
       if (csv) continue;
     }
-    if (readLine(line) || (csv && readCsvRow(line, csv))) records++;
+    if (readLine(line) || (csv && readCsvRow(line, csv, formats))) records++;
     if (records >= 2) return true;
   }
   return false;
@@ -407,30 +556,95 @@ export function logResult(recipients, { unreadable, reporter }, index) {
   };
 }
 
-/**
- * Failures and deferrals grouped by action, codes and reason; deliveries counted apart. Each group:
- * { action, basic, enhanced, reason, count, domains: {domain: count}, first, last, example }.
- */
-export function groupRecipients(recipients) {
-  const groups = new Map();
-  let delivered = 0;
-  for (const r of recipients) {
-    if (r.action === "delivered" || r.action === "relayed" || r.action === "expanded") { delivered++; continue; }
-    const key = `${r.action}|${r.basic}|${r.enhanced}|${r.reason}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { action: r.action, basic: r.basic, enhanced: r.enhanced, reason: r.reason, count: 0, domains: {},
-        first: r.time || null, last: r.time || null, example: r.reply || null };
-      groups.set(key, group);
-    }
-    group.count++;
-    const domain = r.address && r.address.includes("@") ? r.address.split("@").pop().toLowerCase() : "(none)";
-    group.domains[domain] = (group.domains[domain] || 0) + 1;
-    if (r.time) {
-      if (!group.first) group.first = r.time;
-      group.last = r.time;
-    }
-    if (!group.example && r.reply) group.example = r.reply;
+// ---------------------------------------------------------------------------------------------
+// Grouping: the triage table
+// ---------------------------------------------------------------------------------------------
+
+const MONTHS = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+/** A number that orders the times of one log: ISO and Exim times as dates, syslog's "Nov 29
+ * 10:15:01" (no year) in the last twelve months, as syslog means it; null when unreadable. */
+export function timeKey(time, now = Date.now()) {
+  if (!time) return null;
+  const syslog = /^([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)/.exec(time);
+  if (syslog && syslog[1] in MONTHS) {
+    const thisYear = Date.UTC(new Date(now).getUTCFullYear(), MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5]);
+    return thisYear > now + 86400000 ? Date.UTC(new Date(now).getUTCFullYear() - 1, MONTHS[syslog[1]], +syslog[2], +syslog[3], +syslog[4], +syslog[5])
+      : thisYear;
   }
-  return { groups: [...groups.values()].sort((a, b) => b.count - a.count), delivered };
+  const ms = Date.parse(/^\d{4}-\d\d-\d\d \d/.test(time) ? time.replace(" ", "T") : time);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** What to do about a group: "retry" (temporary), "drop" (the address is gone or suppressed) or
+ * "fix" (the sender or an admin must change something), from the reasons of data/formats.yaml's
+ * log_verdicts, the reason's outcome, and the class of its codes. */
+export function verdictOf({ action, basic, enhanced, reason }, index) {
+  const verdicts = (index.formats && index.formats.verdicts) || {};
+  if (action === "delayed") return "retry";
+  if (reason && (verdicts.drop || []).includes(reason)) return "drop";
+  if (reason && ((verdicts.retry || []).includes(reason) || (index.reasons?.[reason]?.outcome === "delay"))) return "retry";
+  if (!reason && ((basic || enhanced || "")[0] === "4")) return "retry";
+  return "fix";
+}
+
+const DELIVERED = new Set(["delivered", "relayed", "expanded"]);
+
+/**
+ * A grouper that takes recipients one by one (a streamed log need not keep them) and gives the
+ * failures and deferrals grouped by action, codes and reason, deliveries counted apart. Each group:
+ * { action, basic, enhanced, reason, verdict, count, domains: {domain: count}, first, last, example }.
+ */
+export function createGrouper(index) {
+  // Groups by action, then basic code, enhanced code and reason: Maps of Maps, since a recipient's
+  // codes and reason are the same few strings over and over (a key made of them would be a new
+  // string for every record). The time of the last record read, as logs are mostly in order.
+  const byAction = new Map();
+  const groups = [];
+  let delivered = 0;
+  let lastTime = null;
+  let lastKey = null;
+  const level = (map, key) => {
+    let next = map.get(key);
+    if (!next) map.set(key, (next = new Map()));
+    return next;
+  };
+  return {
+    add(r) {
+      if (DELIVERED.has(r.action)) { delivered++; return; }
+      const byReason = level(level(level(byAction, r.action), r.basic), r.enhanced);
+      let group = byReason.get(r.reason);
+      if (!group) {
+        group = { action: r.action, basic: r.basic, enhanced: r.enhanced, reason: r.reason, verdict: verdictOf(r, index),
+          count: 0, domains: {}, first: null, last: null, firstKey: null, lastKey: null, example: null };
+        byReason.set(r.reason, group);
+        groups.push(group);
+      }
+      group.count++;
+      const at = r.address ? r.address.lastIndexOf("@") : -1;
+      const domain = at >= 0 ? r.address.slice(at + 1).toLowerCase() : "(local)";
+      group.domains[domain] = (group.domains[domain] || 0) + 1;
+      if (r.time && r.time !== group.last) {
+        if (r.time !== lastTime) {
+          lastTime = r.time;
+          lastKey = timeKey(r.time);
+        }
+        // Out-of-order records (a merged log, an export sorted newest first) still give the span.
+        const key = lastKey ?? group.lastKey ?? 0;
+        if (group.first === null || key < group.firstKey) { group.first = r.time; group.firstKey = key; }
+        if (group.last === null || key >= group.lastKey) { group.last = r.time; group.lastKey = key; }
+      }
+      if (!group.example && r.reply) group.example = r.reply;
+    },
+    result() {
+      return { groups: [...groups].sort((a, b) => b.count - a.count), delivered };
+    },
+  };
+}
+
+/** The triage table of a list of recipients (the pasted-text API): groupRecipients(decode(text).recipients). */
+export function groupRecipients(recipients, index = {}) {
+  const grouper = createGrouper(index);
+  for (const r of recipients) grouper.add(r);
+  return grouper.result();
 }

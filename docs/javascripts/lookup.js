@@ -3,13 +3,15 @@
 // Loaded as an ES module (mkdocs extra_javascript, type: module). For every element with a
 // `data-lookup` attribute it builds a labelled textarea, a file button (a file can also be dropped
 // on the box) and a live result region; decode.js reads the text, cards.js draws the answer. Large
-// inputs and dropped files are decoded in a Web Worker (decode-worker.js), so the page never freezes.
+// inputs and dropped files are decoded in a Web Worker (decode-worker.js), so the page never freezes;
+// a mail log or an export becomes a triage table (triage.js), a dropped one streamed with progress.
 //
 // Safety: pasted text is data. The DOM is built with createElement/textContent only; no HTML
 // strings are ever parsed.
 
 import { el, render } from "./cards.js";
 import { decode } from "./decode.js";
+import { renderTriage, showProgress } from "./triage.js";
 
 // The index sits at the site root; this file sits in /javascripts/.
 const INDEX_URL = new URL("../lookup-index.json", import.meta.url);
@@ -53,12 +55,17 @@ let worker = null;
 let requests = 0;
 const pending = new Map();
 
-function decodeInWorker(input) {
+/** Decode a text or a File in the worker; onProgress gets { read, total } while a log streams. */
+function decodeInWorker(input, onProgress = null) {
   if (!worker) {
     worker = new Worker(WORKER_URL, { type: "module" });
     worker.addEventListener("message", ({ data }) => {
       const request = pending.get(data.id);
       if (!request) return;
+      if (data.progress) {
+        if (request.onProgress) request.onProgress(data.progress);
+        return;
+      }
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
       else request.resolve(data.result);
@@ -66,19 +73,18 @@ function decodeInWorker(input) {
   }
   const id = ++requests;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, input, indexUrl: INDEX_URL.href }, input instanceof Uint8Array ? [input.buffer] : []);
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, ...(input instanceof File ? { file: input } : { input }), indexUrl: INDEX_URL.href });
   });
 }
 
-/** A dropped or opened file as bytes; gzip-compressed files are unpacked first. */
-async function fileBytes(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b && typeof DecompressionStream === "function") {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  return bytes;
+/** Stop whatever the worker is doing (a cancelled file): a new worker starts with the next request. */
+function cancelWorker() {
+  if (!worker) return;
+  worker.terminate();
+  worker = null;
+  for (const request of pending.values()) request.reject(new Error("cancelled"));
+  pending.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,11 +169,12 @@ function build(host, initial, keepUrl) {
 
   function show(result, index) {
     const signature = JSON.stringify([result.kind, result.recipients.map((r) => [r.address, r.action, r.basic, r.enhanced, r.reason]),
-      result.notes.map((n) => n.text)]);
+      result.notes.map((n) => n.text), result.triage]);
     // Re-render only when the answer changes, so screen readers are not flooded while typing.
     if (signature === lastSignature) return;
     lastSignature = signature;
-    render(region, result, index, SITE_ROOT);
+    if (result.kind === "log") renderTriage(region, result, index, SITE_ROOT);
+    else render(region, result, index, SITE_ROOT);
     document.dispatchEvent(new CustomEvent("lookup:result", { detail: { result, region } }));
   }
 
@@ -203,16 +210,20 @@ function build(host, initial, keepUrl) {
   async function openFile(file) {
     const mine = ++generation;
     status.textContent = `Reading ${file.name}…`;
+    lastSignature = "";
+    const progress = showProgress(region, file, () => {
+      cancelWorker();
+      status.textContent = `Stopped reading ${file.name}.`;
+    });
     try {
-      const [index, bytes] = await Promise.all([loadIndex(), fileBytes(file)]);
-      const result = await decodeInWorker(bytes);
+      const [index, result] = await Promise.all([loadIndex(), decodeInWorker(file, progress)]);
       if (mine !== generation) return;
       status.textContent = `Decoded ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KB).`;
       textarea.value = "";
       show(result, index);
       if (keepUrl) scheduleUrl(result.found ? { q: result.excerpt, excerpt: true } : { q: "", excerpt: false });
     } catch (error) {
-      if (mine === generation) status.textContent = `${file.name} could not be read: ${error.message}`;
+      if (mine === generation && error.message !== "cancelled") status.textContent = `${file.name} could not be read: ${error.message}`;
     }
   }
 
