@@ -61,11 +61,17 @@ export interface TriageGroup {
   basic: string | null;
   enhanced: string | null;
   reason: string | null;
+  /** What to do: retry later, drop the address, or fix something (sender or admin). */
+  verdict: "retry" | "drop" | "fix";
   count: number;
   /** Recipient domain -> how many of the group's records. */
   domains: Record<string, number>;
+  /** The first and last time seen, as the log wrote them. */
   first: string | null;
   last: string | null;
+  /** `first` and `last` as milliseconds since 1970, for sorting (null when unreadable). */
+  firstKey: number | null;
+  lastKey: number | null;
   /** One reply of the group, quoted. */
   example: string | null;
 }
