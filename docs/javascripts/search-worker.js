@@ -1,12 +1,13 @@
-// search-worker.js: Material's search worker, with queries that forgive a typo.
+// search-worker.js: Material's search worker, with queries read the way people type them.
 //
 // A classic worker script that loads Material's own worker (its address comes in the `material`
 // query parameter; overrides/main.html points the theme here) and stands between it and the page.
-// When the index arrives it keeps the index's words; a query word that begins none of them
-// ("mailbox fulll", "recipient adress") is also searched with an edit distance (lunr's "~1"),
-// so the page that has the word as it is meant still comes first. A query that holds a code loses
-// its filler words ("smtp error 550": the index's config lists them, from data/guides.yaml), which
-// would otherwise lift guides that say "error" above the code's page.
+// - Every word of a query is required first, so the page that holds all of them comes before one
+//   that holds a rare word many times; a query that finds nothing so is run again with any word.
+// - A word that begins no word of the index ("mailbox fulll", "recipient adress") is searched with
+//   an edit distance (lunr's "~1"), so the page that has the word as it is meant still comes first.
+// - A query that holds a code loses its filler words ("smtp error 550": the index's config lists
+//   them, from data/guides.yaml), which would otherwise lift guides that say "error".
 
 const SETUP = 0;  // Material's message types: the index, queries, results
 const QUERY = 2;
