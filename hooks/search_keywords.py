@@ -1,7 +1,8 @@
-"""Words the site search finds a page by beyond its own text: for each reason guide, the words of
-replies that show it (its phrases, in every language the decoder knows), its names in other
-taxonomies and the synonyms people type (data/guides.yaml). Material's search gives them the weight
-of tags; they are added to the page's first entry of the built search index."""
+"""Words the site search finds a page by beyond its own text, from the data: a reason guide's names
+in other taxonomies and the synonyms people type (data/guides.yaml) on the guide, the words of the
+replies that show it (in every language the decoder knows) on its "How it shows up" section, each
+code on its page and each vendor code on its provider section. Material's search gives them the
+weight of tags; they are added to the entries of the built search index after the build."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ GUIDE_REPLIES_SECTION = "how-it-shows-up"  # the anchor of the heading in templa
 
 
 def keywords(catalog: Catalog) -> dict[str, list[str]]:
-    """{page URL (as the search index writes it): words}. A code's page gets its code (which must
-    outweigh the vendor codes it begins, 5.7.1 of 5.7.124) and the spellings people type that the
-    page does not hold: X.7.1 for 4.7.1 and 5.7.1, 5xx for the list of basic codes. A vendor code without a page of its own gets its code on its
-    section of the provider's page, so that the section, not a page that names the code in passing,
-    comes first."""
+    """{page or section URL (as the search index writes it): words}. A code's page gets its code
+    (which must outweigh the vendor codes it begins, 5.7.1 of 5.7.124) and the spellings people type
+    that the page does not hold: X.7.1 for 4.7.1 and 5.7.1, 5xx for the list of basic codes. A vendor
+    code without a page of its own gets its code on its section of the provider's page, so that the
+    section, not a page that names the code in passing, comes first."""
     found = {urls.url(urls.BASIC_INDEX): [f"{digit}xx" for digit in catalog.first_digits]}
     for code in catalog.basic.values():
         found[urls.url(urls.code_page(code.code))] = [code.code]

@@ -9,6 +9,7 @@ added (bench/ reports it too).
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -137,6 +138,12 @@ def test_guides_are_found_by_their_reply_words_in_every_language(catalog):
             for phrase in phrases:
                 assert set(words_of({keyword_of(phrase)})) <= set(found), (guide.id, phrase)
         assert not [word for word in found if re.search(r"\b\d{3}\b|\d\.\d+\.\d", word)], guide.id
+
+
+def test_every_keyword_lands_on_an_entry_of_the_search_index(site, catalog):
+    # A renamed heading (the guide's "How it shows up") would otherwise drop its keywords silently.
+    locations = {doc["location"] for doc in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    assert not set(keywords(catalog)) - locations
 
 
 def test_the_search_index_stays_within_one_and_a_half_times_its_old_size(site):
