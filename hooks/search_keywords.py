@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import urls
-from records import Catalog
+from records import Catalog, VendorCode
 
 GUIDE_REPLIES_SECTION = "how-it-shows-up"  # the anchor of the heading in templates/guide.md.j2
 
@@ -26,11 +26,8 @@ def keywords(catalog: Catalog) -> dict[str, list[str]]:
     for entry in catalog.enhanced.values():
         for variant in entry.variants:
             found[urls.url(urls.code_page(variant))] = [variant, entry.code.lower()]
-    own_sections = vendor_sections(catalog)
-    for vendor in catalog.vendor_codes:
-        section = urls.url(urls.provider_page(vendor.provider), vendor.anchor)
-        if section in own_sections:
-            found[section] = sorted({vendor.code, vendor.code.lower()})
+    for section, vendor in vendor_sections(catalog).items():
+        found[section] = sorted({vendor.code, vendor.code.lower()})
     for guide in catalog.guides.values():
         # The guide's names (crosswalk, synonyms) on the page, its reply words on the section that
         # shows them: a short list of names is not outweighed by a code whose one text shares a
@@ -64,10 +61,11 @@ def keyword_of(phrase: str) -> str:
     return " ".join(_CODE_OR_NUMBER.sub(" ", phrase.lower()).split())
 
 
-def vendor_sections(catalog: Catalog) -> set[str]:
-    """The sections of provider pages that explain a vendor code without a page of its own."""
-    return {urls.url(urls.provider_page(vendor.provider), vendor.anchor) for vendor in catalog.vendor_codes
-            if vendor.code not in catalog.basic and vendor.code not in catalog.enhanced_variants}
+def vendor_sections(catalog: Catalog) -> dict[str, VendorCode]:
+    """{section URL: vendor code} for the sections of provider pages that explain a vendor code
+    without a registry page of its own (5.7.708, S3150; not Microsoft's 5.1.10)."""
+    return {urls.url(urls.provider_page(vendor.provider), vendor.anchor): vendor for vendor in catalog.vendor_codes
+            if not catalog.has_registry_page(vendor.code)}
 
 
 # A vendor code's section holds few words, the guide that explains its reason holds the same ones
