@@ -45,7 +45,7 @@ function place() {
   const wanted = looksLikeReply(input.value) ? input.value.trim() : null;
   const shown = first && first.classList.contains("smtp-search-decode") ? first : null;
   if (shown && (!wanted || shown.dataset.query !== wanted)) shown.remove();
-  if (wanted && !(shown && shown.dataset.query === wanted && shown.isConnected)) {
+  if (wanted && !(shown && shown.dataset.query === wanted)) {
     const entry = decodeEntry(wanted);
     entry.dataset.query = wanted;
     list.prepend(entry);

@@ -89,13 +89,14 @@ function typo(term) {
 
 /** The query with every word required, so that the page holding all of them comes before a page
  * that holds one rare word many times ("too many recipients"). Stop words are left out, as the
- * index leaves them out. */
+ * index leaves them out; a query of stop words only is the forgiving one (never the raw text, whose
+ * "Code:" lunr would read as a field). */
 function strict(query) {
   const required = [];
   for (const word of meaningful(query)) {
     if (lunr.stopWordFilter(word)) required.push(`+${typo(word) || word}`);
   }
-  return required.length ? required.join(" ") : query;
+  return required.length ? required.join(" ") : forgiving(query);
 }
 
 /** The query as typed, less filler words, with each unknown word also searched with typos. */
