@@ -13,9 +13,11 @@
  * silently dropped.
  *
  *   isLog(text, index)           -> whether the text is a log or an export (two records or more, or JSON events)
- *   createLogReader(index)       -> { push(chunk), end() }: records of a text given in chunks (the worker streams a file)
+ *   createLogReader(index)       -> { push(chunk), end() }: records of a text given in chunks
+ *   createTriage(index)          -> { push(chunk), end() }: the triage table of a text given in chunks (the worker streams a file)
  *   readLog(text, index)         -> the DecodeResult of a log: kind "log", one recipient per record
  *   groupRecipients(recipients)  -> the failures and deferrals grouped by action, codes and reason, with counts
+ *   mergeTables(first, second)   -> the table of a log from the tables of its two parts
  */
 
 import { readReply } from "./replies.js";
@@ -28,13 +30,14 @@ const MAX_REPLY_CHARS = 500;
 // ---------------------------------------------------------------------------------------------
 
 const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;:]+";
-// A Postfix delivery line is read with plain string searches around one anchored expression: a
-// log has hundreds of thousands of them (see bench/, part f).
-const POSTFIX_DAEMON = /postfix(?:-[\w.-]+)?\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=</y;
-const IS_ADDRESS = new RegExp(`^${ADDRESS}$`);
-const DSN_AT = /[245]\.\d{1,3}\.\d{1,3}\b/y;
+// A Postfix delivery line is read by one sticky expression, tried only at the daemon's name before
+// the line's first "to=<" (tried from every place, it would be quadratic on a long line), and by
+// plain string searches for the rest: a log has hundreds of thousands of them (see bench/, part h).
 const POSTFIX_ACTIONS = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" };
-const POSTFIX_STATUSES = Object.keys(POSTFIX_ACTIONS);
+// From the daemon's name to the status word.
+const POSTFIX_DELIVERY = new RegExp(`postfix(?:-[\\w.-]+)?\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+`
+  + `to=<(${ADDRESS})>,[^\\n]*? status=(${Object.keys(POSTFIX_ACTIONS).join("|")})(?![a-z])`, "y");
+const DSN_AT = /[245]\.\d{1,3}\.\d{1,3}\b/y;
 const POSTFIX_REJECT = new RegExp(`\\bpostfix(?:-[\\w.-]+)?\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
 const EXIM = new RegExp(`^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s+(?:\\[\\d+\\]\\s+)?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4})\\s+(\\*\\*|==|=>|->)\\s+(${ADDRESS})(.*)$`);
 const EXIM_ACTIONS = { "**": "failed", "==": "delayed", "=>": "delivered", "->": "delivered" };
@@ -70,23 +73,18 @@ function readPostfix(line) {
   const to = line.indexOf("to=<");
   const daemon = to > 0 ? line.lastIndexOf("postfix", to) : -1;
   if (daemon >= 0) {
-    POSTFIX_DAEMON.lastIndex = daemon;
-    if (POSTFIX_DAEMON.test(line) && POSTFIX_DAEMON.lastIndex === to + 4) return readPostfixDelivery(line, to + 4);
+    POSTFIX_DELIVERY.lastIndex = daemon;
+    const m = POSTFIX_DELIVERY.exec(line);
+    if (m) return postfixDelivery(line, m[1], m[2], to + 4 + m[1].length, POSTFIX_DELIVERY.lastIndex);
   }
   const m = line.includes("NOQUEUE:") ? POSTFIX_REJECT.exec(line) : null;
   return m ? { format: "postfix", address: m[2], action: "failed", status: null, reply: m[1], time: syslogTime(line) } : null;
 }
 
-/** "to=<address>, relay=..., dsn=5.1.1, status=bounced (reply)", from the address on. */
-function readPostfixDelivery(line, from) {
-  const close = line.indexOf(">,", from);
-  const address = close > 0 ? line.slice(from, close) : "";
-  const at = close > 0 ? line.indexOf(" status=", close) : -1;
-  if (at < 0 || !IS_ADDRESS.test(address)) return null;
-  const word = POSTFIX_STATUSES.find((w) => line.startsWith(w, at + 8));
-  const end = at + 8 + (word ? word.length : 0);
-  const after = line.charCodeAt(end);
-  if (!word || (after >= 97 && after <= 122)) return null;
+/** The record of a delivery line: its address and status word matched, the address ending at
+ * `close` and the word at `end`. */
+function postfixDelivery(line, address, word, close, end) {
+  const at = end - word.length - 8; // " status="
   const action = POSTFIX_ACTIONS[word];
   const last = line.lastIndexOf(")");
   const reply = line.charCodeAt(end) === 32 && line.charCodeAt(end + 1) === 40 && last > end ? line.slice(end + 2, last) : "";
@@ -366,24 +364,76 @@ const ONE_LINE = new Set(["postfix", "exim", "sendmail"]);
 // A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit among them.
 const UNIQUE_ID = /\b(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}\b/g;
 
+/** A copy of a string that does not keep alive the text it was cut from (a piece of the log). */
+const detached = (text) => JSON.parse(JSON.stringify(text));
+
+/**
+ * The replies of one action and status already read: by shape (the reply but for its addresses,
+ * queue ids and timestamps), and the last one as the text before and after its recipient's
+ * address, since consecutive records of a log mostly repeat it. Comparing with the last is a few
+ * string comparisons, where a shape is a new string to build and hash.
+ */
+function repliesOf(cache, action, status) {
+  let statuses = cache.get(action);
+  if (!statuses) cache.set(action, (statuses = new Map()));
+  let replies = statuses.get(status);
+  if (!replies) statuses.set(status, (replies = { shapes: new Map(), last: null }));
+  return replies;
+}
+
+/** What the last reply of `replies` said, if this record's reply is the same but for its address.
+ * (Cut and compared with ===, which compares whole strings at once: startsWith and endsWith go
+ * character by character in V8, twice as slow here.) */
+function sameAsLast({ last }, reply, address) {
+  if (last === null) return null;
+  if (last.before === null) return reply === last.reply ? last.known : null;
+  const { before, after } = last;
+  const end = before.length + address.length;
+  return reply.length === end + after.length && reply.slice(0, before.length) === before
+    && reply.slice(end) === after && reply.slice(before.length, end) === address ? last.known : null;
+}
+
+function rememberLast(replies, reply, address, known) {
+  const at = address ? reply.indexOf(address) : -1;
+  replies.last = at < 0 ? { before: null, reply: detached(reply), known }
+    : { before: detached(reply.slice(0, at)), after: detached(reply.slice(at + address.length)), known };
+}
+
 /** A recipient of the result from a record: its codes (its reply's, else the format's status),
- * its reason, cached by reply text since a log repeats the same few replies thousands of times. */
+ * its reason, cached by reply since a log repeats the same few replies thousands of times. */
 function recipientOf(record, index, cache) {
   // A line format's reply is one line already; a JSON or CSV field may be folded or typed ("smtp; 550 ...").
   const line = ONE_LINE.has(record.format);
   const reply = line ? capReply(record.reply) : trimReply(String(record.reply || "").replace(DIAGNOSTIC_TYPE, ""));
+  const replies = repliesOf(cache, record.action, record.status);
+  const plain = !record.said && !record.expired;
+  const address = record.address || "";
+  let known = plain ? sameAsLast(replies, reply, address) : null;
+  if (!known) {
+    known = knownReply(record, reply, replies.shapes, index);
+    if (plain) rememberLast(replies, reply, address, known);
+  }
+  return {
+    address: line ? record.address : record.address.replace(/^<|>$/g, ""),
+    action: record.action === "complained" ? "delivered" : record.action,
+    basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
+    remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
+    reasonFrom: known.reasonFrom, provider: known.provider,
+    time: line ? record.time : timeOf(record.time), format: record.format,
+  };
+}
+
+/** The codes, reason and provider of a reply, from `shapes` (the replies read before, by shape)
+ * or read now. */
+function knownReply(record, reply, shapes, index) {
   // The same reply but for the addresses, queue ids and timestamps in it says the same: looked
-  // up as it is first, then with its ids left out, among the replies of the same action and status.
+  // up as it is first, then with its ids left out.
   let shape = record.address && reply.includes(record.address) ? reply.replaceAll(record.address, "\u0000") : reply;
   if (shape.includes("@")) shape = shape.replace(/[\w.+-]+@[\w.-]+/g, "@");
   if (record.said || record.expired) shape = `${record.said}|${record.expired}|${shape}`;
-  let statuses = cache.get(record.action);
-  if (!statuses) cache.set(record.action, (statuses = new Map()));
-  let replies = statuses.get(record.status);
-  if (!replies) statuses.set(record.status, (replies = new Map()));
-  let known = replies.get(shape);
+  let known = shapes.get(shape);
   const key = known ? shape : shape.replace(UNIQUE_ID, "#");
-  if (!known) known = replies.get(key);
+  if (!known) known = shapes.get(key);
   if (!known) {
     const read = reply ? readReply(reply, (code) => Boolean(index.basic && index.basic[code])) : null;
     let basic = read ? read.basic : null;
@@ -401,51 +451,58 @@ function recipientOf(record, index, cache) {
           || (record.said ? { id: record.said, from: "text" } : null);
     known = { basic, enhanced, outer: read ? read.outer : null, reason: reason ? reason.id : null, reasonFrom: reason ? reason.from : null,
       provider: providerOf(reply, index) };
-    if (replies.size < 20000) replies.set(key, known);
+    if (shapes.size < 20000) shapes.set(detached(key), known);
   }
-  return {
-    address: line ? record.address : record.address.replace(/^<|>$/g, ""),
-    action: record.action === "complained" ? "delivered" : record.action,
-    basic: known.basic, enhanced: known.enhanced, outer: known.outer, reply: reply || null,
-    remoteMta: record.server ? String(record.server).toLowerCase() : null, command: null, reason: known.reason,
-    reasonFrom: known.reasonFrom, provider: known.provider,
-    time: line ? record.time : timeOf(record.time), format: record.format,
-  };
+  return known;
 }
 
 const JSON_START = /^\s*[\[{]/;
+// What a delivery record says when the message was handed over: counted by the triage, not grouped.
+const DELIVERED = new Set(["delivered", "relayed", "expanded", "complained"]);
 
 /**
  * A reader for a log given in chunks: push() each chunk (lines may span chunks), then end(). Each
- * returns the recipients read from the complete lines it was given; `state` counts the lines read
- * and the unreadable ones. Formats may be mixed, line by line: a CSV header switches CSV rows on,
- * a line that is a JSON object is one event (JSON lines); a JSON document that spans lines (an
- * array, a pretty-printed export, a webhook's form post) is read whole at the end.
+ * returns the recipients read from the complete lines it was given; `state` counts the lines and
+ * records read and the unreadable lines. Formats may be mixed, line by line: a CSV header switches
+ * CSV rows on, a line that is a JSON object is one event (JSON lines); a JSON document that spans
+ * lines (an array, a pretty-printed export, a webhook's form post) is read whole at the end.
+ * With countDeliveries, a delivery is counted in state.delivered instead of returned: a triage
+ * shows only how many there were, and reading their replies is most of the work of a large log.
+ * state.contextual says whether some lines were read in the light of lines before them (a CSV
+ * header, JSON events): such a log cannot be read in parts that do not know each other.
  */
-export function createLogReader(index) {
+export function createLogReader(index, { countDeliveries = false } = {}) {
   const cache = new Map();
   const formats = index.formats || {};
   let carry = "";
   let csv = null;
   let spanning = null; // the lines of a JSON document that spans lines
-  let records = 0;
-  const state = { unreadable: 0, lines: 0, reporter: null };
+  const state = { unreadable: 0, lines: 0, records: 0, delivered: 0, reporter: null, contextual: false };
+
+  /** A record read: into out as a recipient, or counted. */
+  function take(record, out) {
+    state.records++;
+    if (countDeliveries && DELIVERED.has(record.action)) state.delivered++;
+    else out.push(recipientOf(record, index, cache));
+  }
 
   function fromJson(value, text, out) {
     // A sending service's export names the service in its field names ("sg_event_id"): a
     // record whose reply names no other provider is the service's own verdict.
     if (state.reporter === null) state.reporter = providerOf(text.slice(0, 4000), index) || undefined;
     for (const r of jsonRecords(value, formats)) {
-      const read = recipientOf(r, index, cache);
-      out.push(read.provider || !state.reporter ? read : { ...read, provider: state.reporter });
+      const before = out.length;
+      take(r, out);
+      const read = out[before];
+      if (read && !read.provider && state.reporter) out[before] = { ...read, provider: state.reporter };
     }
   }
 
-  function readLines(text, out) {
-    let from = 0;
-    while (from <= text.length) {
+  /** The lines of text from `from` to `end`, where the last complete line of a chunk ends. */
+  function readLines(text, from, end, out) {
+    while (from <= end) {
       let to = text.indexOf("\n", from);
-      if (to === -1) to = text.length;
+      if (to === -1 || to > end) to = end;
       let line = text.slice(from, to);
       from = to + 1;
       if (line.endsWith("\r")) line = line.slice(0, -1);
@@ -454,22 +511,21 @@ export function createLogReader(index) {
       if (!line || line.length > 100000) continue;
       if (isCsvHeader(line, csv)) {
         const header = csvHeader(line, formats);
-        if (header) { csv = header; continue; }
+        if (header) { csv = header; state.contextual = true; continue; }
       }
       if (line.startsWith("#")) continue;
       const first = line.charCodeAt(0);
-      if (((first === 123 || first === 91 || first <= 32) && JSON_START.test(line)) || (records === 0 && formPost(line, formats) !== null)) {
+      if (((first === 123 || first === 91 || first <= 32) && JSON_START.test(line)) || (state.records === 0 && formPost(line, formats) !== null)) {
+        state.contextual = true;
         let value;
         try {
           value = JSON.parse(line);
         } catch {
-          if (records === 0 && out.length === 0) spanning = [line];
+          if (state.records === 0 && out.length === 0) spanning = [line];
           else state.unreadable++;
           continue;
         }
-        const before = out.length;
         fromJson(value, line, out);
-        records += out.length - before;
         continue;
       }
       let record = csv && line.includes(",") ? readCsvRow(line, csv, formats) : null;
@@ -478,8 +534,8 @@ export function createLogReader(index) {
         if (fromLine !== null) record = fromLine;
       }
       if (record === "unreadable") state.unreadable++;
-      else if (Array.isArray(record)) for (const r of record) { out.push(recipientOf(r, index, cache)); records++; }
-      else if (record) { out.push(recipientOf(record, index, cache)); records++; }
+      else if (Array.isArray(record)) for (const r of record) take(r, out);
+      else if (record) take(record, out);
     }
     return out;
   }
@@ -487,14 +543,17 @@ export function createLogReader(index) {
   return {
     state,
     push(chunk) {
-      const text = carry + chunk;
-      const cut = text.lastIndexOf("\n");
-      if (cut === -1) { carry = text; return []; }
-      carry = text.slice(cut + 1);
-      return readLines(text.slice(0, cut), []);
+      const first = chunk.indexOf("\n");
+      if (first === -1) { carry += chunk; return []; }
+      // The line begun in the chunk before, then the chunk's own lines: the chunk is not copied.
+      const out = readLines(carry + chunk.slice(0, first), 0, carry.length + first, []);
+      const cut = chunk.lastIndexOf("\n");
+      if (cut > first) readLines(chunk, first + 1, cut, out);
+      carry = chunk.slice(cut + 1);
+      return out;
     },
     end() {
-      const out = carry ? readLines(carry, []) : [];
+      const out = carry ? readLines(carry, 0, carry.length, []) : [];
       carry = "";
       if (spanning !== null) {
         const text = spanning.join("\n");
@@ -588,7 +647,13 @@ export function verdictOf({ action, basic, enhanced, reason }, index) {
   return "fix";
 }
 
-const DELIVERED = new Set(["delivered", "relayed", "expanded"]);
+const groupKey = (g) => `${g.action}|${g.basic}|${g.enhanced}|${g.reason}`;
+
+/** The order of the table: the largest group first; of equal ones the first seen, then by codes. */
+function byCount(a, b) {
+  const [keyA, keyB] = [groupKey(a), groupKey(b)];
+  return b.count - a.count || (a.firstKey ?? Infinity) - (b.firstKey ?? Infinity) || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0);
+}
 
 /**
  * A grouper that takes recipients one by one (a streamed log need not keep them) and gives the
@@ -637,7 +702,7 @@ export function createGrouper(index) {
       if (!group.example && r.reply) group.example = r.reply;
     },
     result() {
-      return { groups: [...groups].sort((a, b) => b.count - a.count), delivered };
+      return { groups: [...groups].sort(byCount), delivered };
     },
   };
 }
@@ -647,4 +712,49 @@ export function groupRecipients(recipients, index = {}) {
   const grouper = createGrouper(index);
   for (const r of recipients) grouper.add(r);
   return grouper.result();
+}
+
+/**
+ * The triage of a log given in chunks, as the worker streams a file: push(chunk) each (lines may
+ * span chunks), then end() gives { table: { groups, delivered, unreadable, records }, reporter,
+ * contextual } (`state` is the reader's meanwhile). Its memory is that of the table: each chunk's
+ * records are grouped and gone before the next.
+ */
+export function createTriage(index) {
+  const reader = createLogReader(index, { countDeliveries: true });
+  const grouper = createGrouper(index);
+  const group = (recipients) => { for (const r of recipients) grouper.add(r); };
+  return {
+    state: reader.state,
+    push(chunk) { group(reader.push(chunk)); },
+    end() {
+      group(reader.end());
+      const { groups, delivered } = grouper.result();
+      const { unreadable, records, reporter, contextual } = reader.state;
+      return { table: { groups, delivered: delivered + reader.state.delivered, unreadable, records }, reporter, contextual };
+    },
+  };
+}
+
+/**
+ * The table of a log from the tables of its two parts, the first before the second, each read
+ * on its own (the worker reads the halves of a large file at once): counts and domains added,
+ * the earliest first time and the latest last time, the first part's example first. Exact when
+ * neither part was contextual (createLogReader).
+ */
+export function mergeTables(first, second) {
+  const groups = new Map(first.groups.map((g) => [groupKey(g), { ...g, domains: { ...g.domains } }]));
+  for (const g of second.groups) {
+    const into = groups.get(groupKey(g));
+    if (!into) { groups.set(groupKey(g), { ...g, domains: { ...g.domains } }); continue; }
+    into.count += g.count;
+    for (const [domain, count] of Object.entries(g.domains)) into.domains[domain] = (into.domains[domain] || 0) + count;
+    if (g.first !== null && (into.first === null || g.firstKey < into.firstKey)) { into.first = g.first; into.firstKey = g.firstKey; }
+    if (g.last !== null && (into.last === null || g.lastKey >= into.lastKey)) { into.last = g.last; into.lastKey = g.lastKey; }
+    into.example ??= g.example;
+  }
+  return {
+    groups: [...groups.values()].sort(byCount), delivered: first.delivered + second.delivered,
+    unreadable: first.unreadable + second.unreadable, records: first.records + second.records,
+  };
 }

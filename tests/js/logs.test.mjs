@@ -1,15 +1,16 @@
 // Mail logs and exports: every fixture of tests/fixtures/logs/ gives the exact triage table its
 // expected.yaml states (groups with their counts, domains and times; deliveries; unreadable lines),
-// pasted whole through decode() and streamed in small chunks through the reader the worker uses; a
-// generated log with a known share of unreadable lines is counted exactly; the table's filters,
-// sort and CSV export.
+// pasted whole through decode() and streamed in small chunks through the triage the worker uses; a
+// log read in two halves and merged (as the worker reads a large file) gives the table of the
+// whole; a generated log with a known share of unreadable lines is counted exactly; the table's
+// filters, sort and CSV export.
 
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import { decode } from "../../docs/javascripts/decode.js";
-import { createGrouper, createLogReader, groupRecipients, isLog, timeKey } from "../../docs/javascripts/logs.js";
+import { createTriage, groupRecipients, isLog, mergeTables, timeKey } from "../../docs/javascripts/logs.js";
 import { filterGroups, sortGroups, triageCsv } from "../../docs/javascripts/triage.js";
 import { index, load } from "./data.mjs";
 
@@ -24,15 +25,27 @@ function comparable(groups, withTimes) {
     .sort((a, b) => groupKey(a).localeCompare(groupKey(b)));
 }
 
-function streamed(text, chunk) {
-  const reader = createLogReader(index);
-  const grouper = createGrouper(index);
-  let records = 0;
-  const take = (rs) => { records += rs.length; rs.forEach((r) => grouper.add(r)); };
-  for (let i = 0; i < text.length; i += chunk) take(reader.push(text.slice(i, i + chunk)));
-  take(reader.end());
-  return { ...grouper.result(), records, unreadable: reader.state.unreadable };
+/** The triage of a text given in chunks of `chunk` characters: { table, reporter, contextual }. */
+function triaged(text, chunk) {
+  const triage = createTriage(index);
+  for (let i = 0; i < text.length; i += chunk) triage.push(text.slice(i, i + chunk));
+  return triage.end();
 }
+
+const streamed = (text, chunk) => triaged(text, chunk).table;
+
+/** Where a text may be cut in two as the worker cuts a file: after a line break. */
+function cuts(text, count) {
+  const places = [];
+  for (let k = 1; k <= count; k++) {
+    const at = text.indexOf("\n", Math.floor((text.length * k) / (count + 1)));
+    if (at >= 0 && !places.includes(at + 1)) places.push(at + 1);
+  }
+  return places;
+}
+
+// The fixtures with CSV exports or JSON events (the mixed one has JSON lines after its log lines).
+const CONTEXTUAL_FAMILIES = new Set(["exchange", "m365", "ses", "sendgrid", "mailgun", "postmark", "sparkpost", "mixed"]);
 
 describe("log fixtures", () => {
   test("every format of the issue has fixtures", () => {
@@ -66,6 +79,47 @@ describe("log fixtures", () => {
       assert.equal(chunks.records, want.records);
     });
   }
+});
+
+describe("a log read in two halves", () => {
+  for (const f of fixtures) {
+    test(`${f.family}/${f.file.split("/").pop()}: merged, the table of the whole, or contextual`, () => {
+      const text = readFileSync(f.file, "utf8");
+      const whole = triaged(text, 4096);
+      // CSV rows need their header and JSON events their document: such a log is read in one go.
+      assert.equal(whole.contextual, CONTEXTUAL_FAMILIES.has(f.family), f.family);
+      for (const cut of cuts(text, 5)) {
+        const first = triaged(text.slice(0, cut), 4096);
+        const second = triaged(text.slice(cut), 4096);
+        if (first.contextual || second.contextual) {
+          assert.ok(whole.contextual, `cut at ${cut}: a half is contextual, the whole is not`);
+          continue;
+        }
+        assert.deepEqual(mergeTables(first.table, second.table), whole.table, `cut at ${cut}`);
+      }
+    });
+  }
+
+  test("a generated log cut anywhere between lines: the same table, groups in the same order", () => {
+    const text = readFileSync(generated.file, "utf8");
+    const whole = triaged(text, 65536);
+    assert.equal(whole.contextual, false);
+    for (const cut of cuts(text, 7)) {
+      const merged = mergeTables(triaged(text.slice(0, cut), 65536).table, triaged(text.slice(cut), 65536).table);
+      assert.deepEqual(merged, whole.table, `cut at ${cut}`);
+    }
+  });
+
+  test("merging adds counts and domains, and keeps the earliest first, the latest last and the first example", () => {
+    const group = (count, domains, first, firstKey, last, lastKey, example) => ({ action: "failed", basic: "550", enhanced: "5.1.1",
+      reason: "unknown-recipient", verdict: "drop", count, domains, first, firstKey, last, lastKey, example });
+    const a = { groups: [group(2, { "example.org": 2 }, "t2", 2, "t5", 5, null)], delivered: 1, unreadable: 1, records: 3 };
+    const b = { groups: [group(3, { "example.org": 1, "example.net": 2 }, "t1", 1, "t9", 9, "550 5.1.1 unknown")], delivered: 4, unreadable: 0, records: 7 };
+    const m = mergeTables(a, b);
+    assert.deepEqual(m.groups[0], group(5, { "example.org": 3, "example.net": 2 }, "t1", 1, "t9", 9, "550 5.1.1 unknown"));
+    assert.deepEqual([m.delivered, m.unreadable, m.records], [5, 1, 10]);
+    assert.equal(a.groups[0].count, 2, "the parts are left as they were");
+  });
 });
 
 describe("generated log", () => {
