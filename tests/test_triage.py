@@ -1,6 +1,7 @@
 """End-to-end in Chromium: mail logs and exports, pasted or dropped, give their triage table; the
 table filters, sorts and exports; a dropped 50 MB log streams through the worker with a moving
-progress bar, a page that stays responsive, and memory under three times the file's size."""
+progress bar, a page that stays responsive, and memory under three times the file's size; a log
+large enough is read in two halves at once, and read again in order when a half holds JSON."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ CASES = [(path.parent / name, case) for path in sorted(FIXTURES.glob("*/expected
          for name, case in yaml.safe_load(path.read_text()).items()]
 LONG_TASK_CEILING_MS = 250   # generous: the target is 100 ms (bench/), measured on a quiet machine
 BIG_LOG_MB = 50
+# The size from which the worker reads a plain log in two halves at once.
+SPLIT_MB = int(re.search(r"const SPLIT_BYTES = (\d+) \* 1024 \* 1024;", (ROOT / "docs/javascripts/decode-worker.js").read_text())[1])
+# A sending service's event in a syslog: JSON, whose lines are read in the light of those before
+# them (a JSON document may span lines), so a log that holds it cannot be read in unrelated halves.
+JSON_EVENT = json.dumps({"email": "zed@example.org", "event": "bounce", "timestamp": 1795950007, "status": "5.1.1",
+                         "reason": "550 5.1.1 <zed@example.org>: Recipient address rejected: User unknown"})
 
 # What the page's table says, row by row: codes, reason id (from the guide link), count, domains.
 TABLE_ROWS = """() => [...document.querySelectorAll('.triage__table tbody tr.triage__group')].map((tr) => ({
@@ -161,6 +168,34 @@ def test_a_dropped_50_mb_log_streams_through_the_worker(page: Page, base_url, bi
     longest = page.evaluate("window.__longest")
     assert longest < LONG_TASK_CEILING_MS, f"the page's longest task took {longest:.0f} ms"
     assert memory.growth < 3 * path.stat().st_size, f"renderer memory grew by {memory.growth / 2**20:.0f} MB"
+
+
+@pytest.fixture(scope="module")
+def halves_logs(tmp_path_factory):
+    """A generated log just over SPLIT_MB, and the same with JSON_EVENT three quarters in."""
+    text, expected = generate((SPLIT_MB + 2) * 1024 * 1024, mixed=True, unreadable=0.01)
+    folder = tmp_path_factory.mktemp("halves")
+    plain, with_json = folder / "halves.log", folder / "halves-with-json.log"
+    plain.write_text(text)
+    cut = text.index("\n", len(text) * 3 // 4) + 1
+    with_json.write_text(text[:cut] + JSON_EVENT + "\n" + text[cut:])
+    return {"plain": (plain, expected, 0), "json": (with_json, expected, 1)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant,parts", [("plain", 2), ("json", 1)])
+def test_a_large_log_is_read_in_two_halves_unless_a_half_holds_json(page: Page, base_url, halves_logs, variant, parts):
+    path, expected, events = halves_logs[variant]
+    page.goto(f"{base_url}/lookup/")
+    page.evaluate("() => document.addEventListener('lookup:result', (e) => { window.__parts = e.detail.result.parts; })")
+    page.locator("input.lookup__file").set_input_files(str(path))
+    expect(page.locator(".triage__table")).to_be_visible(timeout=120_000)
+    assert page.evaluate("window.__parts") == parts
+    rows = {(g["action"], " ".join(filter(None, (g["basic"], g["enhanced"]))), g["reason"]): g["count"] for g in expected["groups"]}
+    rows[("failed", "550 5.1.1", "unknown-recipient")] += events  # the JSON event's recipient
+    got = {({"Failed": "failed", "Deferred": "delayed"}[r["action"]], r["codes"], r["reason"]): r["count"] for r in page.evaluate(TABLE_ROWS)}
+    assert got == rows
+    assert summary_counts(page) == (expected["delivered"], expected["unreadable"])
 
 
 @pytest.mark.slow

@@ -1,30 +1,41 @@
 // decode-worker.js: decode() off the page's thread, for large pastes and dropped files.
 //
-// A thin wrapper: a module worker that loads the index once and answers each request
-// { id, input (string or Uint8Array) or file (a File), indexUrl } with { id, result } or { id, error }.
+// A thin wrapper: a module worker that loads the index once ({ warm, indexUrl } loads it ahead of
+// any request) and answers each request { id, input (string or Uint8Array) or file (a File),
+// indexUrl } with { id, result } or { id, error }.
 // A file that is a mail log or an export is streamed: read in pieces (unpacked on the way when it
 // is gzip-compressed), grouped as it is read, with { id, progress: { read, total } } posted on the
-// way; the page cancels by terminating the worker. A log's result carries its triage table
-// (result.triage) instead of every recipient, so its memory stays that of the table.
+// way; the page cancels by terminating the worker (which ends its helper too). A log's result
+// carries its triage table (result.triage) instead of every recipient, so its memory stays that
+// of the table. A large plain log is read in two halves at once: this worker starts a copy of
+// itself as a helper (named HELPER, when it is warmed, so that the helper too is ready), which
+// answers { part (a Blob), indexUrl } with { progress } and then { done: { table, reporter,
+// contextual } } or { error }.
 
 import { decode } from "./decode.js";
-import { createGrouper, createLogReader, groupRecipients, isLog } from "./logs.js";
+import { createTriage, groupRecipients, isLog, mergeTables } from "./logs.js";
 import { readMessage } from "./message.js";
 
-const HEAD_CHARS = 64 * 1024;     // what is read before deciding whether a file is a log
-const PROGRESS_MS = 100;          // how often progress is posted
-const SLICE_BYTES = 1024 * 1024;  // a plain file is read a slice at a time
-const PIECE_CHARS = 64 * 1024;    // the reader takes the text a piece at a time
+const HEAD_CHARS = 64 * 1024;          // what is read before deciding whether a file is a log
+const PROGRESS_MS = 100;               // how often progress is posted
+const PIECE_BYTES = 64 * 1024;         // a file is decoded and triaged a piece at a time: see decodePieces
+// A plain log this large is read in halves, on two cores: the helper's own heap costs some 50 MB,
+// which only a large file repays (in time) and leaves within three times its size (in memory).
+const SPLIT_BYTES = 64 * 1024 * 1024;
+const HELPER = "decode-helper";
 
-let index = null;
+let indexPromise = null;
 
-async function loadIndex(url) {
-  if (!index) {
-    const response = await fetch(url, { credentials: "same-origin" });
+/** The index, fetched once (a failed fetch is tried again by the next request). */
+function loadIndex(url) {
+  indexPromise ??= fetch(url, { credentials: "same-origin" }).then((response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    index = await response.json();
-  }
-  return index;
+    return response.json();
+  }).catch((error) => {
+    indexPromise = null;
+    throw error;
+  });
+  return indexPromise;
 }
 
 async function isGzip(file) {
@@ -33,40 +44,90 @@ async function isGzip(file) {
 }
 
 /** The file's bytes, unpacked when gzip-compressed: for a message, which decode() reads whole. */
-async function fileBytes(file) {
-  const stream = (await isGzip(file)) ? file.stream().pipeThrough(new DecompressionStream("gzip")) : file.stream();
+async function fileBytes(file, gzip) {
+  const stream = gzip ? file.stream().pipeThrough(new DecompressionStream("gzip")) : file.stream();
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/**
- * The file's text in pieces, each with how many of the file's bytes were read so far. A plain file
- * is read slice by slice (Chromium keeps far less memory for that than for file.stream()); a
- * gzip-compressed one streams through DecompressionStream.
- */
-async function* textPieces(file) {
-  const decoder = new TextDecoder();
-  if (!(await isGzip(file))) {
-    for (let at = 0; at < file.size; at += SLICE_BYTES) {
-      const bytes = await file.slice(at, at + SLICE_BYTES).arrayBuffer();
-      yield { text: decoder.decode(bytes, { stream: true }), read: Math.min(at + SLICE_BYTES, file.size) };
-    }
-    yield { text: decoder.decode(), read: file.size };
-    return;
+/** The text of `bytes` in pieces of at most PIECE_BYTES: the reader's garbage stays young, and
+ * what the table keeps of a piece (an example reply, a time) keeps no more than the piece alive. */
+function* decodePieces(decoder, bytes) {
+  for (let at = 0; at < bytes.byteLength; at += PIECE_BYTES) {
+    yield decoder.decode(bytes.subarray(at, at + PIECE_BYTES), { stream: true });
   }
+}
+
+/**
+ * The text of a file or part of one in pieces, each with how many of its bytes were read so far:
+ * streamed (unpacked on the way when gzip-compressed), the browser reading ahead while the pieces
+ * before are triaged.
+ */
+async function* textPieces(blob, gzip) {
+  const decoder = new TextDecoder();
   let read = 0;
-  const counted = file.stream().pipeThrough(new TransformStream({
+  let bytes = blob.stream().pipeThrough(new TransformStream({
     transform(chunk, controller) {
       read += chunk.byteLength;
       controller.enqueue(chunk);
     },
   }));
-  const reader = counted.pipeThrough(new DecompressionStream("gzip")).getReader();
+  if (gzip) bytes = bytes.pipeThrough(new DecompressionStream("gzip"));
+  const reader = bytes.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    yield { text: decoder.decode(value, { stream: true }), read };
+    for (const text of decodePieces(decoder, value)) yield { text, read };
   }
-  yield { text: decoder.decode(), read: file.size };
+  yield { text: decoder.decode(), read: blob.size };
+}
+
+/** Where the second half of a large plain file starts, after the first line break past its
+ * middle; null for a file read whole by one worker. */
+async function halfway(file) {
+  if (file.size < SPLIT_BYTES || (self.navigator?.hardwareConcurrency || 1) < 2) return null;
+  const middle = Math.floor(file.size / 2);
+  const newline = new Uint8Array(await file.slice(middle, middle + HEAD_CHARS).arrayBuffer()).indexOf(10);
+  return newline < 0 ? null : middle + newline + 1;
+}
+
+/** Every piece into the triage; `onRead(bytes read)` on the way. */
+async function triageAll(triage, pieces, onRead) {
+  for await (const { text, read } of pieces) {
+    triage.push(text);
+    onRead(read);
+  }
+}
+
+/** A helper worker, its index loading. */
+function startHelper(indexUrl) {
+  const helper = new Worker(new URL(import.meta.url), { type: "module", name: HELPER });
+  helper.postMessage({ warm: true, indexUrl });
+  return helper;
+}
+
+let spareHelper = null; // started when this worker is warmed, kept for the next large log
+
+/** The triage of a part of a file by a helper worker: a promise of { table, reporter, contextual }. */
+function triageInHelper(part, indexUrl, onRead) {
+  const helper = spareHelper ?? startHelper(indexUrl);
+  spareHelper = null;
+  return new Promise((resolve, reject) => {
+    helper.onmessage = ({ data }) => {
+      if (data.progress !== undefined) return onRead(data.progress);
+      if (data.error) {
+        helper.terminate();
+        reject(new Error(data.error));
+      } else {
+        spareHelper ??= helper;
+        resolve(data.done);
+      }
+    };
+    helper.onerror = (event) => {
+      helper.terminate();
+      reject(new Error(event.message || "the helper failed"));
+    };
+    helper.postMessage({ part, indexUrl });
+  });
 }
 
 /** A log's text without mail headers, as decode() would read it as a log. */
@@ -74,48 +135,69 @@ function looksLikeLog(head, index) {
   return Object.keys(readMessage(head).headers).length === 0 && isLog(head, index);
 }
 
-/** A log's DecodeResult with its triage table in place of its recipients. */
-function triageResult(table, reporter) {
+/** A log's DecodeResult with its triage table in place of its recipients; `parts`: how many
+ * workers read it (2 when its halves were read at once). */
+function triageResult(table, reporter, parts = 1) {
   const first = table.groups[0] || null;
   return {
-    found: table.records > 0, kind: "log", recipients: [], unreadable: table.unreadable, reporter, triage: table,
+    found: table.records > 0, kind: "log", recipients: [], unreadable: table.unreadable, reporter, triage: table, parts,
     notes: [{ kind: "log", text: `Read ${table.records} delivery record${table.records === 1 ? "" : "s"}.` }],
     excerpt: first && first.example ? first.example : "", alsoFound: [],
   };
 }
 
-async function decodeFile(id, file, index) {
-  const pieces = textPieces(file);
+async function decodeFile(id, file, index, indexUrl) {
+  const gzip = await isGzip(file);
+  const pieces = textPieces(file, gzip);
   let head = "";
   for (let next; head.length < HEAD_CHARS && !(next = await pieces.next()).done;) head += next.value.text;
   if (!looksLikeLog(head, index)) {
     await pieces.return();
-    return decode(await fileBytes(file), index);
+    return decode(await fileBytes(file, gzip), index);
   }
-  const reader = createLogReader(index);
-  const grouper = createGrouper(index);
-  let records = 0;
-  const take = (recipients) => {
-    records += recipients.length;
-    for (const r of recipients) grouper.add(r);
-  };
-  // Pieces of at most PIECE_CHARS: the recipients of each are grouped and gone before the next,
-  // so garbage stays young and memory that of the table.
-  const push = (text) => {
-    for (let i = 0; i < text.length; i += PIECE_CHARS) take(reader.push(text.slice(i, i + PIECE_CHARS)));
-  };
-  push(head);
+  const read = { first: 0, second: 0 }; // bytes read of each half (of the whole file in `first` when read whole)
   let posted = performance.now();
-  for await (const { text, read } of pieces) {
-    push(text);
-    if (performance.now() - posted > PROGRESS_MS) {
-      posted = performance.now();
-      self.postMessage({ id, progress: { read, total: file.size } });
+  const progress = (half) => (bytes) => {
+    read[half] = bytes;
+    if (performance.now() - posted < PROGRESS_MS) return;
+    posted = performance.now();
+    self.postMessage({ id, progress: { read: read.first + read.second, total: file.size } });
+  };
+  const triage = createTriage(index);
+  const cut = gzip ? null : await halfway(file);
+  let other = null;
+  if (cut === null) {
+    triage.push(head);
+    await triageAll(triage, pieces, progress("first"));
+  } else {
+    await pieces.return();
+    const second = triageInHelper(file.slice(cut), indexUrl, progress("second"));
+    await triageAll(triage, textPieces(file.slice(0, cut), false), progress("first"));
+    other = await second;
+    // A CSV header or JSON in either half, whose lines are read in the light of those before
+    // them: the second half is read again, after the first.
+    if (triage.state.contextual || other.contextual) {
+      other = null;
+      read.second = 0;
+      const onRead = progress("first");
+      await triageAll(triage, textPieces(file.slice(cut), false), (bytes) => onRead(cut + bytes));
     }
   }
-  take(reader.end());
+  const { table, reporter } = triage.end();
   self.postMessage({ id, progress: { read: file.size, total: file.size } });
-  return triageResult({ ...grouper.result(), unreadable: reader.state.unreadable, records }, reader.state.reporter);
+  return other ? triageResult(mergeTables(table, other.table), reporter, 2) : triageResult(table, reporter);
+}
+
+/** A helper's half of a file: its triage, with progress on the way. */
+async function triagePart(part, index) {
+  const triage = createTriage(index);
+  let posted = performance.now();
+  await triageAll(triage, textPieces(part, false), (read) => {
+    if (performance.now() - posted < PROGRESS_MS) return;
+    posted = performance.now();
+    self.postMessage({ progress: read });
+  });
+  return triage.end();
 }
 
 /** A pasted text: its result, but a log's with its triage table (the page need not group it). */
@@ -127,9 +209,22 @@ function decodeText(input, index) {
 }
 
 self.addEventListener("message", async ({ data }) => {
+  if (data.warm) {
+    loadIndex(data.indexUrl).catch(() => {}); // a request will say what failed
+    if (self.name !== HELPER && (self.navigator?.hardwareConcurrency || 1) > 1) spareHelper ??= startHelper(data.indexUrl);
+    return;
+  }
+  if (data.part) {
+    try {
+      self.postMessage({ done: await triagePart(data.part, await loadIndex(data.indexUrl)) });
+    } catch (error) {
+      self.postMessage({ error: String(error && error.message ? error.message : error) });
+    }
+    return;
+  }
   try {
     const loaded = await loadIndex(data.indexUrl);
-    const result = data.file ? await decodeFile(data.id, data.file, loaded) : decodeText(data.input, loaded);
+    const result = data.file ? await decodeFile(data.id, data.file, loaded, data.indexUrl) : decodeText(data.input, loaded);
     self.postMessage({ id: data.id, result });
   } catch (error) {
     self.postMessage({ id: data.id, error: String(error && error.message ? error.message : error) });

@@ -5,6 +5,9 @@
 // on the box) and a live result region; decode.js reads the text, cards.js draws the answer. Large
 // inputs and dropped files are decoded in a Web Worker (decode-worker.js), so the page never freezes;
 // a mail log or an export becomes a triage table (triage.js), a dropped one streamed with progress.
+// The worker starts (loading its modules and the index) when a file is dragged over the box or the
+// file button is used, and on the decoder page (data-lookup-files) as soon as the page is idle, so
+// that a dropped file is read at once.
 //
 // Safety: pasted text is data. The DOM is built with createElement/textContent only; no HTML
 // strings are ever parsed.
@@ -50,27 +53,33 @@ function loadIndex() {
   return indexPromise;
 }
 
-// One worker for the page, created when first needed; each request carries an id.
+// One worker for the page, started when first needed or expected; each request carries an id.
 let worker = null;
 let requests = 0;
 const pending = new Map();
 
+/** The worker, started now if it is not running: it loads the index before any request comes. */
+function startWorker() {
+  if (worker) return worker;
+  worker = new Worker(WORKER_URL, { type: "module" });
+  worker.addEventListener("message", ({ data }) => {
+    const request = pending.get(data.id);
+    if (!request) return;
+    if (data.progress) {
+      if (request.onProgress) request.onProgress(data.progress);
+      return;
+    }
+    pending.delete(data.id);
+    if (data.error) request.reject(new Error(data.error));
+    else request.resolve(data.result);
+  });
+  worker.postMessage({ warm: true, indexUrl: INDEX_URL.href });
+  return worker;
+}
+
 /** Decode a text or a File in the worker; onProgress gets { read, total } while a log streams. */
 function decodeInWorker(input, onProgress = null) {
-  if (!worker) {
-    worker = new Worker(WORKER_URL, { type: "module" });
-    worker.addEventListener("message", ({ data }) => {
-      const request = pending.get(data.id);
-      if (!request) return;
-      if (data.progress) {
-        if (request.onProgress) request.onProgress(data.progress);
-        return;
-      }
-      pending.delete(data.id);
-      if (data.error) request.reject(new Error(data.error));
-      else request.resolve(data.result);
-    });
-  }
+  startWorker();
   const id = ++requests;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject, onProgress });
@@ -242,9 +251,11 @@ function build(host, initial, keepUrl) {
       if ([...event.dataTransfer.types].includes("Files")) {
         event.preventDefault();
         wrapper.classList.add("lookup--drop");
+        startWorker();
       }
     });
   }
+  fileLabel.addEventListener("click", () => startWorker());
   wrapper.addEventListener("dragleave", () => wrapper.classList.remove("lookup--drop"));
   wrapper.addEventListener("drop", (event) => {
     wrapper.classList.remove("lookup--drop");
@@ -293,6 +304,13 @@ function init() {
     build(host, { query, excerpt: ownsUrl && params.get("excerpt") === "1" }, ownsUrl);
   });
   if (hosts.length) loadIndex().catch(() => {}); // warm the cache before the first keystroke
+  if ([...hosts].some((host) => host.hasAttribute("data-lookup-files"))) whenIdle(startWorker);
+}
+
+/** Run `task` when the page is idle (or soon, where requestIdleCallback is missing). */
+function whenIdle(task) {
+  if (window.requestIdleCallback) window.requestIdleCallback(() => task(), { timeout: 2000 });
+  else setTimeout(task, 500);
 }
 
 if (window.document$ && typeof window.document$.subscribe === "function") {
