@@ -36,7 +36,7 @@ from site_host import ROOT, build_site  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--runs", type=int, default=5, help="builds per variant for the medians (default 5)")
+    parser.add_argument("-n", "--runs", type=int, default=5, help="runs for the medians: builds per variant, CLI runs, log drops (default 5)")
     parser.add_argument("--factor", type=int, default=10, help="growth of the synthetic data (default 10)")
     parser.add_argument("--skip", default="", help="comma-separated parts to leave out: a,b,c,d,e,f,g,h")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and print its path")
@@ -78,7 +78,7 @@ def main() -> int:
             if "g" not in skip:
                 add(package.cli_speed(user, args.runs))
         if "h" not in skip:
-            add(logs.log_triage(real_site, scratch))
+            add(logs.log_triage(real_site, scratch, args.runs))
     finally:
         if args.keep:
             say(f"scratch kept: {scratch}")
