@@ -23,6 +23,8 @@ const PIECE_BYTES = 64 * 1024;         // a file is decoded and triaged a piece 
 // which only a large file repays (in time) and leaves within three times its size (in memory).
 const SPLIT_BYTES = 64 * 1024 * 1024;
 const HELPER = "decode-helper";
+// Whether a helper can help: a second core, and workers that can start workers (Safari before 15.5 cannot).
+const CAN_SPLIT = typeof Worker === "function" && (self.navigator?.hardwareConcurrency || 1) > 1;
 
 let indexPromise = null;
 
@@ -84,7 +86,7 @@ async function* textPieces(blob, gzip) {
 /** Where the second half of a large plain file starts, after the first line break past its
  * middle; null for a file read whole by one worker. */
 async function halfway(file) {
-  if (file.size < SPLIT_BYTES || (self.navigator?.hardwareConcurrency || 1) < 2) return null;
+  if (file.size < SPLIT_BYTES || !CAN_SPLIT) return null;
   const middle = Math.floor(file.size / 2);
   const newline = new Uint8Array(await file.slice(middle, middle + HEAD_CHARS).arrayBuffer()).indexOf(10);
   return newline < 0 ? null : middle + newline + 1;
@@ -98,9 +100,12 @@ async function triageAll(triage, pieces, onRead) {
   }
 }
 
-/** A helper worker, its index loading. */
+/** A helper worker, its index loading; one that fails while spare is let go. */
 function startHelper(indexUrl) {
   const helper = new Worker(new URL(import.meta.url), { type: "module", name: HELPER });
+  helper.addEventListener("error", () => {
+    if (spareHelper === helper) spareHelper = null;
+  });
   helper.postMessage({ warm: true, indexUrl });
   return helper;
 }
@@ -109,9 +114,9 @@ let spareHelper = null; // started when this worker is warmed, kept for the next
 
 /** The triage of a part of a file by a helper worker: a promise of { table, reporter, contextual }. */
 function triageInHelper(part, indexUrl, onRead) {
-  const helper = spareHelper ?? startHelper(indexUrl);
-  spareHelper = null;
   return new Promise((resolve, reject) => {
+    const helper = spareHelper ?? startHelper(indexUrl); // a worker that cannot start rejects the promise
+    spareHelper = null;
     helper.onmessage = ({ data }) => {
       if (data.progress !== undefined) return onRead(data.progress);
       if (data.error) {
@@ -173,10 +178,10 @@ async function decodeFile(id, file, index, indexUrl) {
     await pieces.return();
     const second = triageInHelper(file.slice(cut), indexUrl, progress("second"));
     await triageAll(triage, textPieces(file.slice(0, cut), false), progress("first"));
-    other = await second;
+    other = await second.catch(() => null);
     // A CSV header or JSON in either half, whose lines are read in the light of those before
-    // them: the second half is read again, after the first.
-    if (triage.state.contextual || other.contextual) {
+    // them, or a helper that failed: the second half is read again, after the first.
+    if (!other || triage.state.contextual || other.contextual) {
       other = null;
       read.second = 0;
       const onRead = progress("first");
@@ -211,7 +216,7 @@ function decodeText(input, index) {
 self.addEventListener("message", async ({ data }) => {
   if (data.warm) {
     loadIndex(data.indexUrl).catch(() => {}); // a request will say what failed
-    if (self.name !== HELPER && (self.navigator?.hardwareConcurrency || 1) > 1) spareHelper ??= startHelper(data.indexUrl);
+    if (self.name !== HELPER && CAN_SPLIT) spareHelper ??= startHelper(data.indexUrl);
     return;
   }
   if (data.part) {
