@@ -34,9 +34,9 @@ const ADDRESS = "[^\\s<>@,;]+@[^\\s<>@,;:]+";
 // the line's first "to=<" (tried from every place, it would be quadratic on a long line), and by
 // plain string searches for the rest: a log has hundreds of thousands of them (see bench/, part h).
 const POSTFIX_ACTIONS = { sent: "delivered", bounced: "failed", expired: "failed", undeliverable: "failed", deferred: "delayed" };
-// From the daemon's name to the status word.
+// From the daemon's name to the status word: the first " status=" after the address.
 const POSTFIX_DELIVERY = new RegExp(`postfix(?:-[\\w.-]+)?\\/(?:smtp|lmtp|local|virtual|pipe|error|discard|relay|retry|qmgr)\\[\\d+\\]:\\s+[0-9A-Za-z]+:\\s+`
-  + `to=<(${ADDRESS})>,[^\\n]*? status=(${Object.keys(POSTFIX_ACTIONS).join("|")})(?![a-z])`, "y");
+  + `to=<(${ADDRESS})>,(?:(?! status=)[^\\n])* status=(${Object.keys(POSTFIX_ACTIONS).join("|")})(?![a-z])`, "y");
 const DSN_AT = /[245]\.\d{1,3}\.\d{1,3}\b/y;
 const POSTFIX_REJECT = new RegExp(`\\bpostfix(?:-[\\w.-]+)?\\/(?:smtpd|postscreen)\\[\\d+\\]:\\s+NOQUEUE:\\s+reject:\\s+\\S+\\s+from\\s+[^:]*:\\s+(.*?);\\s+from=<[^>]*>\\s+to=<(${ADDRESS})>`);
 const EXIM = new RegExp(`^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s+(?:\\[\\d+\\]\\s+)?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4})\\s+(\\*\\*|==|=>|->)\\s+(${ADDRESS})(.*)$`);
@@ -361,7 +361,8 @@ function timeOf(value) {
 
 const DIAGNOSTIC_TYPE = /^(?:smtp|x-[\w-]+)\s*;\s*/i;
 const ONE_LINE = new Set(["postfix", "exim", "sendmail"]);
-// A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit among them.
+// A queue id, a message id or a timestamp in a reply: eight letters and digits or more, a digit
+// among them; but a provider's code of that shape (Comcast's BL000000) is kept, as it says why.
 const UNIQUE_ID = /\b(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}\b/g;
 
 /** A copy of a string that does not keep alive the text it was cut from (a piece of the log). */
@@ -393,10 +394,16 @@ function sameAsLast({ last }, reply, address) {
     && reply.slice(end) === after && reply.slice(before.length, end) === address ? last.known : null;
 }
 
+/** The reply as the last of `replies`; around its address only when no other address is in it
+ * (another would make a reply with a new address at the same place a different shape). */
 function rememberLast(replies, reply, address, known) {
   const at = address ? reply.indexOf(address) : -1;
-  replies.last = at < 0 ? { before: null, reply: detached(reply), known }
-    : { before: detached(reply.slice(0, at)), after: detached(reply.slice(at + address.length)), known };
+  if (at < 0) {
+    replies.last = { before: null, reply: detached(reply), known };
+    return;
+  }
+  const [before, after] = [reply.slice(0, at), reply.slice(at + address.length)];
+  replies.last = before.includes("@") || after.includes("@") ? null : { before: detached(before), after: detached(after), known };
 }
 
 /** A recipient of the result from a record: its codes (its reply's, else the format's status),
@@ -432,7 +439,7 @@ function knownReply(record, reply, shapes, index) {
   if (shape.includes("@")) shape = shape.replace(/[\w.+-]+@[\w.-]+/g, "@");
   if (record.said || record.expired) shape = `${record.said}|${record.expired}|${shape}`;
   let known = shapes.get(shape);
-  const key = known ? shape : shape.replace(UNIQUE_ID, "#");
+  const key = known ? shape : shape.replace(UNIQUE_ID, (id) => (index.vendor && index.vendor[id] ? id : "#"));
   if (!known) known = shapes.get(key);
   if (!known) {
     const read = reply ? readReply(reply, (code) => Boolean(index.basic && index.basic[code])) : null;
@@ -694,10 +701,14 @@ export function createGrouper(index) {
           lastTime = r.time;
           lastKey = timeKey(r.time);
         }
-        // Out-of-order records (a merged log, an export sorted newest first) still give the span.
-        const key = lastKey ?? group.lastKey ?? 0;
-        if (group.first === null || key < group.firstKey) { group.first = r.time; group.firstKey = key; }
-        if (group.last === null || key >= group.lastKey) { group.last = r.time; group.lastKey = key; }
+        // Out-of-order records (a merged log, an export sorted newest first) still give the span;
+        // a time that cannot be ordered is shown only by a group that has no other.
+        if (lastKey === null) {
+          if (group.first === null) group.first = group.last = r.time;
+        } else {
+          if (group.firstKey === null || lastKey < group.firstKey) { group.first = r.time; group.firstKey = lastKey; }
+          if (group.lastKey === null || lastKey >= group.lastKey) { group.last = r.time; group.lastKey = lastKey; }
+        }
       }
       if (!group.example && r.reply) group.example = r.reply;
     },
@@ -749,8 +760,10 @@ export function mergeTables(first, second) {
     if (!into) { groups.set(groupKey(g), { ...g, domains: { ...g.domains } }); continue; }
     into.count += g.count;
     for (const [domain, count] of Object.entries(g.domains)) into.domains[domain] = (into.domains[domain] || 0) + count;
-    if (g.first !== null && (into.first === null || g.firstKey < into.firstKey)) { into.first = g.first; into.firstKey = g.firstKey; }
-    if (g.last !== null && (into.last === null || g.lastKey >= into.lastKey)) { into.last = g.last; into.lastKey = g.lastKey; }
+    if (g.firstKey !== null && (into.firstKey === null || g.firstKey < into.firstKey)) { into.first = g.first; into.firstKey = g.firstKey; }
+    if (g.lastKey !== null && (into.lastKey === null || g.lastKey >= into.lastKey)) { into.last = g.last; into.lastKey = g.lastKey; }
+    into.first ??= g.first; // times that cannot be ordered, where neither part has another
+    into.last ??= g.last;
     into.example ??= g.example;
   }
   return {

@@ -119,6 +119,11 @@ describe("a log read in two halves", () => {
     assert.deepEqual(m.groups[0], group(5, { "example.org": 3, "example.net": 2 }, "t1", 1, "t9", 9, "550 5.1.1 unknown"));
     assert.deepEqual([m.delivered, m.unreadable, m.records], [5, 1, 10]);
     assert.equal(a.groups[0].count, 2, "the parts are left as they were");
+    // Both with an example and the same times: the first part's example and first time, the second's last.
+    const c = { groups: [group(1, {}, "t1", 1, "t1", 1, "from the first")], delivered: 0, unreadable: 0, records: 1 };
+    const d = { groups: [group(1, {}, "t1b", 1, "t1b", 1, "from the second")], delivered: 0, unreadable: 0, records: 1 };
+    const [both] = mergeTables(c, d).groups;
+    assert.deepEqual([both.example, both.first, both.last], ["from the first", "t1", "t1b"]);
   });
 });
 
@@ -140,6 +145,55 @@ describe("generated log", () => {
     assert.equal(r.kind, "log");
     assert.equal(r.unreadable, want.unreadable);
     assert.deepEqual(comparable(groupRecipients(r.recipients, index).groups, () => false), comparable(want.groups, () => false));
+  });
+});
+
+describe("a record reads the same wherever it is", () => {
+  const postfix = (n, address, reply, dsn = "5.7.1") => `Nov 29 10:00:0${n} mx postfix/smtp[10${n}]: Q${n}ABCDEF: to=<${address}>, relay=mx.example.net[192.0.2.1]:25, `
+    + `delay=1, dsn=${dsn}, status=bounced (host mx.example.net[192.0.2.1] said: ${reply} (in reply to RCPT TO command))`;
+  const readings = (text) => decode(text, index).recipients.map((r) => [r.basic, r.enhanced, r.reason, r.provider].join(" "));
+  const alone = (lines) => lines.map((line) => readings(`${line}\n${line}\n`)[0]);
+  /** Every cut between lines of a non-contextual log: the merged halves give the whole's table. */
+  const mergesExactly = (text) => {
+    const whole = triaged(text, 4096).table;
+    for (let at = text.indexOf("\n") + 1; at > 0 && at < text.length; at = text.indexOf("\n", at) + 1) {
+      assert.deepEqual(mergeTables(triaged(text.slice(0, at), 4096).table, triaged(text.slice(at), 4096).table), whole, `cut at ${at}`);
+    }
+  };
+
+  test("a provider's code of an id's shape is not taken for an id: Comcast's BL000000 and BL000001 keep their reasons", () => {
+    const block = (code) => `554 5.7.1 comcast 192.0.2.9 Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#${code}`;
+    const lines = [postfix(1, "a@example.org", block("BL000000")), postfix(2, "b@example.org", block("BL000001")),
+      postfix(3, "c@example.org", block("BL000000")), postfix(4, "d@example.org", block("BL000001"))];
+    const each = alone(lines);
+    assert.notEqual(each[0], each[1], "the two codes have different reasons in the data");
+    assert.deepEqual(readings(lines.join("\n")), each);
+    mergesExactly(lines.join("\n") + "\n");
+  });
+
+  test("a reply with another address in it is read on its own, not as the one before it with a new recipient", () => {
+    const lines = [postfix(1, "a@example.org", "550 5.1.1 <a@example.org> unknown, forwarded from a@example.org", "5.1.1"),
+      postfix(2, "b@comcast.net", "550 5.1.1 <b@comcast.net> unknown, forwarded from a@example.org", "5.1.1")];
+    const each = alone(lines);
+    assert.notEqual(each[0], each[1], "the second names its provider in its address");
+    assert.deepEqual(readings(lines.join("\n")), each);
+  });
+
+  test("a time that cannot be ordered is shown only by a group with no other, read whole or in halves", () => {
+    const exim = (time, address) => `${time} 1tBcDf-000201-AB ** ${address} R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.10]: SMTP error from remote mail server after RCPT TO:<${address}>: 550 5.1.1 User unknown`;
+    const text = [exim("2026-05-01 10:00:00", "a@example.org"), exim("2026-05-01 10:00:05", "b@example.org"),
+      exim("2026-13-01 10:00:00", "c@example.org"), exim("2026-05-01 09:59:00", "d@example.org")].join("\n") + "\n";
+    const [group] = triaged(text, 4096).table.groups;
+    assert.deepEqual([group.count, group.first, group.last], [4, "2026-05-01 09:59:00", "2026-05-01 10:00:05"]);
+    mergesExactly(text);
+    const [only] = triaged(exim("2026-13-01 10:00:00", "c@example.org") + "\n", 4096).table.groups;
+    assert.deepEqual([only.first, only.last], ["2026-13-01 10:00:00", "2026-13-01 10:00:00"]);
+  });
+
+  test("only a Postfix line's first status= counts", () => {
+    const line = "Nov 29 10:00:01 mx postfix/smtp[1]: Q1ABCDEF: to=<a@example.org>, relay=none, status=queuedx, status=bounced (550 5.1.1 unknown)";
+    const r = decode(`${line}\n${line.replace("status=queuedx, ", "")}\n`, index);
+    assert.deepEqual([r.recipients.length, r.unreadable], [1, 1]);
   });
 });
 
