@@ -10,7 +10,8 @@
 // of the table. A large plain log is read in two halves at once: this worker starts a copy of
 // itself as a helper (named HELPER, when it is warmed, so that the helper too is ready), which
 // answers { part (a Blob), indexUrl } with { progress } and then { done: { table, reporter,
-// contextual } } or { error }.
+// contextual } } ({ done: { contextual: true } } as soon as a line needs the lines before it) or
+// { error }.
 
 import { decode } from "./decode.js";
 import { createTriage, groupRecipients, isLog, mergeTables } from "./logs.js";
@@ -75,12 +76,16 @@ async function* textPieces(blob, gzip) {
   }));
   if (gzip) bytes = bytes.pipeThrough(new DecompressionStream("gzip"));
   const reader = bytes.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    for (const text of decodePieces(decoder, value)) yield { text, read };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (const text of decodePieces(decoder, value)) yield { text, read };
+    }
+    yield { text: decoder.decode(), read: blob.size };
+  } finally {
+    reader.cancel().catch(() => {}); // a reader that stops early (a file that is no log) lets the file go
   }
-  yield { text: decoder.decode(), read: blob.size };
 }
 
 /** Where the second half of a large plain file starts, after the first line break past its
@@ -92,12 +97,15 @@ async function halfway(file) {
   return newline < 0 ? null : middle + newline + 1;
 }
 
-/** Every piece into the triage; `onRead(bytes read)` on the way. */
-async function triageAll(triage, pieces, onRead) {
+/** Every piece into the triage, `onRead(bytes read)` after each; with untilContextual, only until
+ * a line is read in the light of those before it (then true). */
+async function triageAll(triage, pieces, onRead, { untilContextual = false } = {}) {
   for await (const { text, read } of pieces) {
     triage.push(text);
+    if (untilContextual && triage.state.contextual) return true;
     onRead(read);
   }
+  return false;
 }
 
 /** A helper worker, its index loading; one that fails while spare is let go. */
@@ -112,27 +120,42 @@ function startHelper(indexUrl) {
 
 let spareHelper = null; // started when this worker is warmed, kept for the next large log
 
-/** The triage of a part of a file by a helper worker: a promise of { table, reporter, contextual }. */
-function triageInHelper(part, indexUrl, onRead) {
-  return new Promise((resolve, reject) => {
-    const helper = spareHelper ?? startHelper(indexUrl); // a worker that cannot start rejects the promise
+/**
+ * A part of a file triaged by a helper worker: { done, stop() }, `done` a promise of { table,
+ * reporter, contextual }, or of null when the helper failed or was stopped.
+ */
+function helperFor(part, indexUrl, onRead) {
+  let helper = null;
+  let settle = null;
+  const done = new Promise((resolve) => {
+    settle = resolve;
+    try {
+      helper = spareHelper ?? startHelper(indexUrl);
+    } catch {
+      resolve(null); // no workers in workers after all
+      return;
+    }
     spareHelper = null;
     helper.onmessage = ({ data }) => {
       if (data.progress !== undefined) return onRead(data.progress);
-      if (data.error) {
-        helper.terminate();
-        reject(new Error(data.error));
-      } else {
-        spareHelper ??= helper;
-        resolve(data.done);
-      }
+      // Kept for the next large log, unless another decode kept its own meanwhile.
+      if (data.done && spareHelper === null) spareHelper = helper;
+      else helper.terminate();
+      resolve(data.done ?? null);
     };
-    helper.onerror = (event) => {
+    helper.onerror = () => {
       helper.terminate();
-      reject(new Error(event.message || "the helper failed"));
+      resolve(null);
     };
     helper.postMessage({ part, indexUrl });
   });
+  return {
+    done,
+    stop() {
+      if (helper) helper.terminate();
+      settle(null);
+    },
+  };
 }
 
 /** A log's text without mail headers, as decode() would read it as a log. */
@@ -162,11 +185,13 @@ async function decodeFile(id, file, index, indexUrl) {
   }
   const read = { first: 0, second: 0 }; // bytes read of each half (of the whole file in `first` when read whole)
   let posted = performance.now();
+  let shown = 0; // what the page was told: never less later, though a half read again counts anew
   const progress = (half) => (bytes) => {
     read[half] = bytes;
-    if (performance.now() - posted < PROGRESS_MS) return;
+    if (performance.now() - posted < PROGRESS_MS || read.first + read.second <= shown) return;
     posted = performance.now();
-    self.postMessage({ id, progress: { read: read.first + read.second, total: file.size } });
+    shown = read.first + read.second;
+    self.postMessage({ id, progress: { read: shown, total: file.size } });
   };
   const triage = createTriage(index);
   const cut = gzip ? null : await halfway(file);
@@ -176,15 +201,18 @@ async function decodeFile(id, file, index, indexUrl) {
     await triageAll(triage, pieces, progress("first"));
   } else {
     await pieces.return();
-    const second = triageInHelper(file.slice(cut), indexUrl, progress("second"));
-    await triageAll(triage, textPieces(file.slice(0, cut), false), progress("first"));
-    other = await second.catch(() => null);
+    const helper = helperFor(file.slice(cut), indexUrl, progress("second"));
+    const onRead = progress("first");
+    await triageAll(triage, textPieces(file.slice(0, cut), false), (bytes) => {
+      onRead(bytes);
+      if (triage.state.contextual) helper.stop(); // its half must be read after this one
+    });
+    other = await helper.done;
     // A CSV header or JSON in either half, whose lines are read in the light of those before
     // them, or a helper that failed: the second half is read again, after the first.
     if (!other || triage.state.contextual || other.contextual) {
       other = null;
       read.second = 0;
-      const onRead = progress("first");
       await triageAll(triage, textPieces(file.slice(cut), false), (bytes) => onRead(cut + bytes));
     }
   }
@@ -193,16 +221,17 @@ async function decodeFile(id, file, index, indexUrl) {
   return other ? triageResult(mergeTables(table, other.table), reporter, 2) : triageResult(table, reporter);
 }
 
-/** A helper's half of a file: its triage, with progress on the way. */
+/** A helper's half of a file: its triage, with progress on the way; only { contextual } once a
+ * line needs those before it, which the worker that asked reads again, in order. */
 async function triagePart(part, index) {
   const triage = createTriage(index);
   let posted = performance.now();
-  await triageAll(triage, textPieces(part, false), (read) => {
+  const contextual = await triageAll(triage, textPieces(part, false), (read) => {
     if (performance.now() - posted < PROGRESS_MS) return;
     posted = performance.now();
     self.postMessage({ progress: read });
-  });
-  return triage.end();
+  }, { untilContextual: true });
+  return contextual ? { contextual: true } : triage.end();
 }
 
 /** A pasted text: its result, but a log's with its triage table (the page need not group it). */
