@@ -129,11 +129,12 @@ def check_references(catalog: Catalog) -> None:
             for phrase in phrases:
                 if phrase != phrase.lower():
                     raise fail(provider, f"reason phrase {phrase!r} must be lower case, as the decoder matches it")
-    for field in ("log_verdicts", "csv_event_reasons"):
-        for key, reasons in getattr(catalog.formats, field).items():
-            for reason in reasons if field == "log_verdicts" else [key]:
-                if reason not in catalog.guides:
-                    raise fail(catalog.formats, f"{field} names '{reason}', which is not the id of a guide in guides.yaml")
+    # The verdicts list reasons under each verdict; the CSV events are listed under their reason.
+    named = [("log_verdicts", reason) for reasons in catalog.formats.log_verdicts.values() for reason in reasons]
+    named += [("csv_event_reasons", reason) for reason in catalog.formats.csv_event_reasons]
+    for field, reason in named:
+        if reason not in catalog.guides:
+            raise fail(catalog.formats, f"{field} names '{reason}', which is not the id of a guide in guides.yaml")
     for guide in catalog.guides.values():
         for code in guide.codes:
             if code not in catalog.basic and code not in catalog.enhanced and code not in catalog.known_vendor_codes:

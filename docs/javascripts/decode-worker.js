@@ -97,6 +97,16 @@ async function halfway(file) {
   return newline < 0 ? null : middle + newline + 1;
 }
 
+/** `post`, at most once every PROGRESS_MS. */
+function throttled(post) {
+  let posted = performance.now();
+  return (...args) => {
+    if (performance.now() - posted < PROGRESS_MS) return;
+    posted = performance.now();
+    post(...args);
+  };
+}
+
 /** Every piece into the triage, `onRead(bytes read)` after each; with untilContextual, only until
  * a line is read in the light of those before it (then true). */
 async function triageAll(triage, pieces, onRead, { untilContextual = false } = {}) {
@@ -184,14 +194,14 @@ async function decodeFile(id, file, index, indexUrl) {
     return decode(await fileBytes(file, gzip), index);
   }
   const read = { first: 0, second: 0 }; // bytes read of each half (of the whole file in `first` when read whole)
-  let posted = performance.now();
   let shown = 0; // what the page was told: never less later, though a half read again counts anew
-  const progress = (half) => (bytes) => {
-    read[half] = bytes;
-    if (performance.now() - posted < PROGRESS_MS || read.first + read.second <= shown) return;
-    posted = performance.now();
+  const post = throttled(() => {
     shown = read.first + read.second;
     self.postMessage({ id, progress: { read: shown, total: file.size } });
+  });
+  const progress = (half) => (bytes) => {
+    read[half] = bytes;
+    if (read.first + read.second > shown) post();
   };
   const triage = createTriage(index);
   const cut = gzip ? null : await halfway(file);
@@ -225,12 +235,8 @@ async function decodeFile(id, file, index, indexUrl) {
  * line needs those before it, which the worker that asked reads again, in order. */
 async function triagePart(part, index) {
   const triage = createTriage(index);
-  let posted = performance.now();
-  const contextual = await triageAll(triage, textPieces(part, false), (read) => {
-    if (performance.now() - posted < PROGRESS_MS) return;
-    posted = performance.now();
-    self.postMessage({ progress: read });
-  }, { untilContextual: true });
+  const onRead = throttled((read) => self.postMessage({ progress: read }));
+  const contextual = await triageAll(triage, textPieces(part, false), onRead, { untilContextual: true });
   return contextual ? { contextual: true } : triage.end();
 }
 

@@ -49,13 +49,13 @@ const SENDMAIL_DAEMON = /\b(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:/g;
 // Tried at the daemon's first mark only (sticky): from every mark of a long line, quadratic.
 const SENDMAIL = /(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]:\s+[0-9A-Za-z]+:\s+to=(\S+?),\s+(.*?)\bstat=(.*)$/y;
 const DSN_FIELD = /\bdsn=([245]\.\d{1,3}\.\d{1,3})/;
-// What makes a line look like a delivery record of some format, even when it cannot be read.
-// The marks of a delivery record. A pair of marks is looked for as the second after the first
-// place of the first: one expression `first.*second` would be tried from every place the first
-// occurs, quadratic on a long line that repeats it.
+// What makes a line look like a delivery record of some format, even when it cannot be read. A
+// pair of marks is looked for as the second after the first place of the first: one expression
+// `first.*second` would be tried from every place the first occurs, quadratic on a long line that
+// repeats it.
 const RECORD_MARK = /\bNOQUEUE: reject:|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*\s+(?:\[\d+\]\s+)?\S+\s+(?:\*\*|==|=>|->)\s/;
 const RECORD_MARK_PAIRS = [
-  [/\bto=/g, /\bstatus=(?:sent|bounced|deferred|expired|undeliverable)/g],
+  [/\bto=/g, new RegExp(`\\bstatus=(?:${Object.keys(POSTFIX_ACTIONS).join("|")})`, "g")],
   [SENDMAIL_DAEMON, /\bstat=/g],
 ];
 const SYSLOG_TIME = /^(?:<\d+>\d?\s*)?((?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d)|(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?))/;
@@ -234,10 +234,15 @@ function eventAction(value, formats) {
 function jsonRecords(value, formats) {
   const fields = formats.json || {};
   const records = [];
+  // A field's value where it says something: a number or a text that is not blank.
+  const valueOf = (object, name) => {
+    const v = object[name];
+    return v !== undefined && v !== null && typeof v !== "object" && String(v).trim() !== "" ? v : null;
+  };
   const pick = (object, names) => {
     for (const name of names || []) {
-      const v = object[name];
-      if (v !== undefined && v !== null && typeof v !== "object" && String(v).trim() !== "") return v;
+      const v = valueOf(object, name);
+      if (v !== null) return v;
     }
     return null;
   };
@@ -246,8 +251,8 @@ function jsonRecords(value, formats) {
   // "bounce" is a label, its delivery-status.message or description the reply.
   const values = (object, names, depth, out) => {
     for (const name of names || []) {
-      const v = object[name];
-      if (v !== undefined && v !== null && typeof v !== "object" && String(v).trim() !== "") out.push(v);
+      const v = valueOf(object, name);
+      if (v !== null) out.push(v);
     }
     if (depth < 3) for (const v of Object.values(object)) if (v && typeof v === "object" && !Array.isArray(v)) values(v, names, depth + 1, out);
     return out;

@@ -32,18 +32,11 @@ function phrasePattern(phrase) {
 // says more than its words alone, but a long gap does not make it say more.
 const GAP_WEIGHT = 12;
 
-/** One regular expression for a list of phrases, built once per list. */
-const lists = new WeakMap();
-
-export function phrasesRegex(phrases) {
-  let re = lists.get(phrases);
-  if (!re) {
-    // The longest phrases first: where several match at one place, the alternation takes the first.
-    const ordered = [...phrases].sort((a, b) => b.length - a.length);
-    re = new RegExp(ordered.length ? ordered.map(phrasePattern).join("|") : "(?!)", "giu");
-    lists.set(phrases, re);
-  }
-  return re;
+/** The source of one regular expression for a list of phrases (its caller builds it once). */
+export function phrasesPattern(phrases) {
+  // The longest phrases first: where several match at one place, the alternation takes the first.
+  const ordered = [...phrases].sort((a, b) => b.length - a.length);
+  return ordered.length ? ordered.map(phrasePattern).join("|") : "(?!)";
 }
 
 /** Lower case, white space collapsed: how phrases are matched. */

@@ -14,7 +14,7 @@
  *                         text says: a transcript's client line or a phrase of data/formats.yaml
  */
 
-import { normalise, phrasesRegex } from "./reasons.js";
+import { normalise, phrasesPattern } from "./reasons.js";
 
 export const MAX_LINE_CHARS = 20000;
 
@@ -397,7 +397,7 @@ function commandMatcher(phrases) {
   if (!matcher) {
     const byPhrase = new Map();
     for (const [key, list] of Object.entries(phrases)) for (const p of list) byPhrase.set(normalise(p), commandName(key));
-    matcher = { re: new RegExp(phrasesRegex([...byPhrase.keys()]).source, "iu"), byPhrase };
+    matcher = { re: new RegExp(phrasesPattern([...byPhrase.keys()]), "iu"), byPhrase };
     commandPhrases.set(phrases, matcher);
   }
   return matcher;
